@@ -1,0 +1,94 @@
+"""Where the library lives and the user's settings. No UI imports here."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import platformdirs
+
+HOME_ENV = "NEWSREADER_HOME"
+BIDI_ENV = "NEWSREADER_BIDI"
+BIDI_MODES = ("auto", "app", "terminal")
+HARAKAT_MODES = ("keep", "drop")
+
+
+class ConfigError(Exception):
+    """A setting has a value we cannot use."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """User settings, read from `settings.toml` in the library home."""
+
+    bidi: str = "auto"
+    harakat: str = "keep"
+
+    def validated(self) -> Settings:
+        if self.bidi not in BIDI_MODES:
+            raise ConfigError(f"bidi must be one of {', '.join(BIDI_MODES)}, not {self.bidi!r}")
+        if self.harakat not in HARAKAT_MODES:
+            raise ConfigError(
+                f"harakat must be one of {', '.join(HARAKAT_MODES)}, not {self.harakat!r}"
+            )
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class Library:
+    """The folder holding the database, the index and the settings."""
+
+    home: Path
+
+    @property
+    def database(self) -> Path:
+        return self.home / "library.sqlite3"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.home / "index"
+
+    @property
+    def settings_file(self) -> Path:
+        return self.home / "settings.toml"
+
+    @property
+    def lock_file(self) -> Path:
+        return self.home / "app.lock"
+
+    @property
+    def history_file(self) -> Path:
+        return self.home / "search-history.txt"
+
+    def ensure(self) -> Library:
+        self.home.mkdir(parents=True, exist_ok=True)
+        return self
+
+
+def library_home(cli_home: str | os.PathLike[str] | None = None) -> Library:
+    """`--home` wins, then $NEWSREADER_HOME, then the platform's user data folder."""
+    chosen = cli_home or os.environ.get(HOME_ENV)
+    if chosen:
+        return Library(Path(chosen).expanduser().resolve())
+    return Library(Path(platformdirs.user_data_dir("newsreader", appauthor=False)))
+
+
+def load_settings(library: Library, cli_bidi: str | None = None) -> Settings:
+    """Settings file, then $NEWSREADER_BIDI, then `--bidi`: later ones win."""
+    settings = Settings()
+    path = library.settings_file
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+            raise ConfigError(f"{path}: {error}; fix or delete the file") from error
+        known = {k: str(v) for k, v in data.items() if k in ("bidi", "harakat")}
+        settings = replace(settings, **known)
+    env_bidi = os.environ.get(BIDI_ENV)
+    if env_bidi:
+        settings = replace(settings, bidi=env_bidi.strip().lower())
+    if cli_bidi:
+        settings = replace(settings, bidi=cli_bidi)
+    return settings.validated()

@@ -1,0 +1,523 @@
+"""SQLite article store: the source of truth. No UI imports here.
+
+Every insert or update takes the next value of a change sequence (`seq`). The search index
+records the highest `seq` it holds, so it can catch up incrementally or notice it is behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from reader.models import Article, ArticleRow, Feed
+
+SCHEMA_VERSION = 2
+
+_MIGRATIONS: dict[int, str] = {
+    1: """
+    CREATE TABLE articles (
+        id INTEGER PRIMARY KEY,
+        guid TEXT,
+        url TEXT,
+        content_hash TEXT NOT NULL,
+        title TEXT NOT NULL,
+        author TEXT,
+        source TEXT,
+        language TEXT,
+        published TEXT,
+        fetched TEXT,
+        body TEXT NOT NULL,
+        summary TEXT,
+        read INTEGER NOT NULL DEFAULT 0,
+        starred INTEGER NOT NULL DEFAULT 0,
+        translation_group TEXT,
+        feed_id INTEGER,
+        seq INTEGER NOT NULL
+    );
+    CREATE UNIQUE INDEX articles_guid ON articles(guid) WHERE guid IS NOT NULL;
+    CREATE INDEX articles_url ON articles(url) WHERE url IS NOT NULL;
+    CREATE UNIQUE INDEX articles_hash ON articles(content_hash);
+    CREATE INDEX articles_date ON articles(published DESC, id DESC);
+    CREATE INDEX articles_seq ON articles(seq);
+    CREATE INDEX articles_group ON articles(translation_group)
+        WHERE translation_group IS NOT NULL;
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    INSERT INTO meta VALUES ('seq', '0');
+    """,
+    2: """
+    CREATE TABLE feeds (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,
+        title TEXT,
+        category TEXT,
+        etag TEXT,
+        last_modified TEXT,
+        added TEXT NOT NULL
+    );
+    CREATE INDEX articles_source ON articles(source, published DESC);
+    CREATE INDEX articles_unread ON articles(read, published DESC);
+    """,
+}
+
+_ROW_COLUMNS = "id, title, source, language, published, read, starred"
+_ARTICLE_COLUMNS = (
+    "id, guid, url, title, author, source, language, published, fetched, body, summary, "
+    "read, starred, translation_group, feed_id"
+)
+
+
+class StoreError(Exception):
+    """The library database cannot be used; the message says why and what to do."""
+
+
+@dataclass(slots=True)
+class AddResult:
+    added: int = 0
+    duplicates: int = 0
+    updated: int = 0
+    ids: list[int] = field(default_factory=list)
+
+
+def content_hash(title: str, body: str) -> str:
+    """Dedupe key for articles without guid or url."""
+    digest = hashlib.sha1(f"{title.strip()}\x00{body.strip()}".encode())
+    return digest.hexdigest()
+
+
+def _to_iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _from_iso(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _row(record: sqlite3.Row) -> ArticleRow:
+    return ArticleRow(
+        id=record["id"],
+        title=record["title"],
+        source=record["source"],
+        language=record["language"],
+        published=_from_iso(record["published"]),
+        read=bool(record["read"]),
+        starred=bool(record["starred"]),
+    )
+
+
+def _article(record: sqlite3.Row) -> Article:
+    return Article(
+        id=record["id"],
+        guid=record["guid"],
+        url=record["url"],
+        title=record["title"],
+        author=record["author"],
+        source=record["source"],
+        language=record["language"],
+        published=_from_iso(record["published"]),
+        fetched=_from_iso(record["fetched"]),
+        body=record["body"],
+        summary=record["summary"],
+        read=bool(record["read"]),
+        starred=bool(record["starred"]),
+        translation_group=record["translation_group"],
+        feed_id=record["feed_id"],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ListFilter:
+    """What the article list shows."""
+
+    unread_only: bool = False
+    starred_only: bool = False
+    source: str | None = None
+
+    def where(self) -> tuple[str, list[object]]:
+        clauses: list[str] = []
+        params: list[object] = []
+        if self.unread_only:
+            clauses.append("read = 0")
+        if self.starred_only:
+            clauses.append("starred = 1")
+        if self.source is not None:
+            clauses.append("source = ?")
+            params.append(self.source)
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+class Store:
+    """One SQLite connection, usable from several threads (serialised by a lock)."""
+
+    def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
+        self.path = Path(path)
+        self._lock = threading.RLock()
+        try:
+            if read_only:
+                uri = f"file:{self.path}?mode=ro"
+                self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=10)
+            self._db.row_factory = sqlite3.Row
+            if not read_only:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+                self._migrate()
+            else:
+                self._check_version()
+        except sqlite3.DatabaseError as error:
+            raise StoreError(
+                f"cannot open the library database {self.path}: {error}. "
+                "If another newsreader is importing, wait and try again; if the file is "
+                "damaged, move it aside and re-import."
+            ) from error
+
+    # -- schema ---------------------------------------------------------------------------
+    def _check_version(self) -> int:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} was written by a newer newsreader (schema {version}); upgrade"
+            )
+        return version
+
+    def _migrate(self) -> None:
+        with self._lock:
+            version = self._check_version()
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                with self._db:
+                    self._db.executescript(
+                        "BEGIN;" + _MIGRATIONS[target] + f"PRAGMA user_version = {target};"
+                    )
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # -- meta -----------------------------------------------------------------------------
+    def meta_get(self, key: str) -> str | None:
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def meta_set(self, key: str, value: str) -> None:
+        with self._lock, self._db:
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def _next_seq(self) -> int:
+        seq = int(self._db.execute("SELECT value FROM meta WHERE key='seq'").fetchone()[0]) + 1
+        self._db.execute("UPDATE meta SET value = ? WHERE key = 'seq'", (str(seq),))
+        return seq
+
+    def max_seq(self) -> int:
+        return int(self.meta_get("seq") or 0)
+
+    # -- writing --------------------------------------------------------------------------
+    def _find_existing(self, article: Article, digest: str) -> sqlite3.Row | None:
+        if article.guid:
+            row = self._db.execute(
+                "SELECT id, content_hash FROM articles WHERE guid = ?", (article.guid,)
+            ).fetchone()
+            if row:
+                return row
+        if article.url:
+            row = self._db.execute(
+                "SELECT id, content_hash FROM articles WHERE url = ? LIMIT 1", (article.url,)
+            ).fetchone()
+            if row:
+                return row
+        return self._db.execute(
+            "SELECT id, content_hash FROM articles WHERE content_hash = ?", (digest,)
+        ).fetchone()
+
+    def add_articles(self, articles: Iterable[Article], *, update: bool = False) -> AddResult:
+        """Insert new articles in one transaction; known ones count as duplicates.
+
+        With `update=True`, a known article whose title or body changed is rewritten in
+        place, keeping its read and starred state.
+        """
+        result = AddResult()
+        now = _to_iso(datetime.now(UTC))
+        with self._lock, self._db:
+            for article in articles:
+                digest = content_hash(article.title, article.body)
+                existing = self._find_existing(article, digest)
+                if existing is not None:
+                    if update and existing["content_hash"] != digest:
+                        self._update(existing["id"], article, digest)
+                        result.updated += 1
+                        result.ids.append(existing["id"])
+                    else:
+                        result.duplicates += 1
+                    continue
+                cursor = self._db.execute(
+                    "INSERT INTO articles (guid, url, content_hash, title, author, source, "
+                    "language, published, fetched, body, summary, read, starred, "
+                    "translation_group, feed_id, seq) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        article.guid,
+                        article.url,
+                        digest,
+                        article.title,
+                        article.author,
+                        article.source,
+                        article.language,
+                        _to_iso(article.published),
+                        _to_iso(article.fetched) or now,
+                        article.body,
+                        article.summary,
+                        int(article.read),
+                        int(article.starred),
+                        article.translation_group,
+                        article.feed_id,
+                        self._next_seq(),
+                    ),
+                )
+                result.added += 1
+                result.ids.append(int(cursor.lastrowid or 0))
+        return result
+
+    def _update(self, article_id: int, article: Article, digest: str) -> None:
+        clash = self._db.execute(
+            "SELECT id FROM articles WHERE content_hash = ? AND id != ?", (digest, article_id)
+        ).fetchone()
+        if clash:  # identical text already stored under another id: keep the hash unique
+            digest = f"{digest}:{article_id}"
+        self._db.execute(
+            "UPDATE articles SET title=?, body=?, summary=COALESCE(?, summary), author=?, "
+            "published=COALESCE(?, published), language=COALESCE(?, language), "
+            "content_hash=?, seq=? WHERE id=?",
+            (
+                article.title,
+                article.body,
+                article.summary,
+                article.author,
+                _to_iso(article.published),
+                article.language,
+                digest,
+                self._next_seq(),
+                article_id,
+            ),
+        )
+
+    def replace_body(self, article_id: int, body: str) -> None:
+        """Store a fuller body (for example the full text fetched for a summary-only entry)."""
+        with self._lock, self._db:
+            row = self._db.execute(
+                "SELECT title FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()
+            if row is None:
+                return
+            digest = content_hash(row["title"], body)
+            clash = self._db.execute(
+                "SELECT 1 FROM articles WHERE content_hash = ? AND id != ?", (digest, article_id)
+            ).fetchone()
+            if clash:
+                digest = f"{digest}:{article_id}"
+            self._db.execute(
+                "UPDATE articles SET body = ?, content_hash = ?, seq = ? WHERE id = ?",
+                (body, digest, self._next_seq(), article_id),
+            )
+
+    def set_translation_group(self, ids: Iterable[int], group: str) -> None:
+        with self._lock, self._db:
+            self._db.executemany(
+                "UPDATE articles SET translation_group = ? WHERE id = ?",
+                [(group, i) for i in ids],
+            )
+
+    def set_read(self, article_id: int, read: bool) -> None:
+        with self._lock, self._db:
+            self._db.execute("UPDATE articles SET read = ? WHERE id = ?", (int(read), article_id))
+
+    def set_starred(self, article_id: int, starred: bool) -> None:
+        with self._lock, self._db:
+            self._db.execute(
+                "UPDATE articles SET starred = ? WHERE id = ?", (int(starred), article_id)
+            )
+
+    # -- reading --------------------------------------------------------------------------
+    def get(self, article_id: int) -> Article | None:
+        with self._lock:
+            row = self._db.execute(
+                f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()
+        return _article(row) if row else None
+
+    def count(self, list_filter: ListFilter | None = None) -> int:
+        where, params = (list_filter or ListFilter()).where()
+        with self._lock:
+            return int(self._db.execute(f"SELECT COUNT(*) FROM articles{where}", params).fetchone()[0])
+
+    def page(
+        self, offset: int, limit: int, list_filter: ListFilter | None = None
+    ) -> list[ArticleRow]:
+        """Rows sorted newest first (undated last), for virtual lists."""
+        where, params = (list_filter or ListFilter()).where()
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {_ROW_COLUMNS} FROM articles{where} "
+                "ORDER BY published IS NULL, published DESC, id DESC LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            ).fetchall()
+        return [_row(r) for r in rows]
+
+    def position(self, article_id: int, list_filter: ListFilter | None = None) -> int | None:
+        """Index of an article in `page` order, or None when the filter hides it."""
+        article = self.get(article_id)
+        if article is None:
+            return None
+        where, params = (list_filter or ListFilter()).where()
+        published = _to_iso(article.published)
+        ahead = (
+            "(published IS NOT NULL AND (published > ? OR (published = ? AND id > ?)))"
+            if published
+            else "(published IS NOT NULL OR id > ?)"
+        )
+        ahead_params: list[object] = [published, published, article_id] if published else [
+            article_id
+        ]
+        joiner = " AND " if where else " WHERE "
+        with self._lock:
+            visible = self._db.execute(
+                f"SELECT 1 FROM articles{where}{joiner}id = ?", [*params, article_id]
+            ).fetchone()
+            if not visible:
+                return None
+            return int(
+                self._db.execute(
+                    f"SELECT COUNT(*) FROM articles{where}{joiner}{ahead}",
+                    [*params, *ahead_params],
+                ).fetchone()[0]
+            )
+
+    def rows_by_ids(self, ids: Iterable[int]) -> dict[int, ArticleRow]:
+        wanted = list(ids)
+        found: dict[int, ArticleRow] = {}
+        with self._lock:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                for r in self._db.execute(
+                    f"SELECT {_ROW_COLUMNS} FROM articles WHERE id IN ({marks})", chunk
+                ):
+                    found[r["id"]] = _row(r)
+        return found
+
+    def translations(self, article_id: int) -> list[ArticleRow]:
+        """Other editions of the same story."""
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {_ROW_COLUMNS} FROM articles WHERE translation_group = "
+                "(SELECT translation_group FROM articles WHERE id = ?) AND id != ? "
+                "ORDER BY language",
+                (article_id, article_id),
+            ).fetchall()
+        return [_row(r) for r in rows]
+
+    def ids_with_flag(self, flag: str, value: bool = True) -> set[int]:
+        """Ids whose `read` or `starred` flag has `value` (for search filters)."""
+        if flag not in ("read", "starred"):
+            raise ValueError(flag)
+        with self._lock:
+            return {
+                r[0]
+                for r in self._db.execute(
+                    f"SELECT id FROM articles WHERE {flag} = ?", (int(value),)
+                )
+            }
+
+    def iter_for_index(self, after_seq: int = 0, batch: int = 500) -> Iterator[tuple[int, Article]]:
+        """(seq, article) for every article changed after `after_seq`, in seq order."""
+        last = after_seq
+        while True:
+            with self._lock:
+                rows = self._db.execute(
+                    f"SELECT seq, {_ARTICLE_COLUMNS} FROM articles WHERE seq > ? "
+                    "ORDER BY seq LIMIT ?",
+                    (last, batch),
+                ).fetchall()
+            if not rows:
+                return
+            for r in rows:
+                yield r["seq"], _article(r)
+            last = rows[-1]["seq"]
+
+    def count_changed_since(self, after_seq: int) -> int:
+        with self._lock:
+            return int(
+                self._db.execute(
+                    "SELECT COUNT(*) FROM articles WHERE seq > ?", (after_seq,)
+                ).fetchone()[0]
+            )
+
+    def sources(self) -> list[tuple[str, int, int]]:
+        """(source, total, unread) for every source, most articles first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT source, COUNT(*), SUM(read = 0) FROM articles "
+                "WHERE source IS NOT NULL GROUP BY source ORDER BY COUNT(*) DESC, source"
+            ).fetchall()
+        return [(r[0], int(r[1]), int(r[2] or 0)) for r in rows]
+
+    def stats(self) -> dict[str, int]:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT COUNT(*), SUM(read = 0), SUM(starred), SUM(language = 'ar'), "
+                "SUM(language = 'en') FROM articles"
+            ).fetchone()
+        return {
+            "articles": int(row[0]),
+            "unread": int(row[1] or 0),
+            "starred": int(row[2] or 0),
+            "arabic": int(row[3] or 0),
+            "english": int(row[4] or 0),
+        }
+
+    # -- feeds ----------------------------------------------------------------------------
+    def add_feed(self, url: str, title: str | None = None, category: str | None = None) -> Feed:
+        with self._lock, self._db:
+            self._db.execute(
+                "INSERT INTO feeds (url, title, category, added) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(url) DO UPDATE SET title = COALESCE(excluded.title, title), "
+                "category = COALESCE(excluded.category, category)",
+                (url, title, category, _to_iso(datetime.now(UTC))),
+            )
+            row = self._db.execute("SELECT * FROM feeds WHERE url = ?", (url,)).fetchone()
+        return _feed(row)
+
+    def feeds(self) -> list[Feed]:
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM feeds ORDER BY category, title, url").fetchall()
+        return [_feed(r) for r in rows]
+
+    def remove_feed(self, feed_id: int) -> bool:
+        with self._lock, self._db:
+            return self._db.execute("DELETE FROM feeds WHERE id = ?", (feed_id,)).rowcount > 0
+
+    def update_feed(self, feed: Feed) -> None:
+        with self._lock, self._db:
+            self._db.execute(
+                "UPDATE feeds SET title = ?, category = ?, etag = ?, last_modified = ? "
+                "WHERE id = ?",
+                (feed.title, feed.category, feed.etag, feed.last_modified, feed.id),
+            )
+
+
+def _feed(row: sqlite3.Row) -> Feed:
+    return Feed(
+        id=row["id"],
+        url=row["url"],
+        title=row["title"],
+        category=row["category"],
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+    )
