@@ -92,3 +92,26 @@ def load_settings(library: Library, cli_bidi: str | None = None) -> Settings:
     if cli_bidi:
         settings = replace(settings, bidi=cli_bidi)
     return settings.validated()
+
+
+def terminal_does_bidi(environ: dict[str, str] | None = None) -> bool:
+    """Terminals known to reorder text themselves, always (mlterm) or when asked to."""
+    env = os.environ if environ is None else environ
+    return "MLTERM" in env
+
+
+def resolve_bidi_mode(setting: str, environ: dict[str, str] | None = None) -> str:
+    """Map the `bidi` setting to the layout mode: "app" (we shape and reorder) or "terminal".
+
+    `auto` leaves reordering to terminals that always do it; VTE terminals are switched to
+    explicit mode by the app instead (see `vte_explicit_mode`), so we reorder there.
+    """
+    if setting == "auto":
+        return "terminal" if terminal_does_bidi(environ) else "app"
+    return setting
+
+
+def vte_explicit_mode(setting: str, environ: dict[str, str] | None = None) -> bool:
+    """True when the app should send CSI 8 l (explicit bidi) to a VTE terminal."""
+    env = os.environ if environ is None else environ
+    return setting in ("auto", "app") and bool(env.get("VTE_VERSION"))

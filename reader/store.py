@@ -10,7 +10,7 @@ import hashlib
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -355,7 +355,9 @@ class Store:
     def count(self, list_filter: ListFilter | None = None) -> int:
         where, params = (list_filter or ListFilter()).where()
         with self._lock:
-            return int(self._db.execute(f"SELECT COUNT(*) FROM articles{where}", params).fetchone()[0])
+            return int(
+                self._db.execute(f"SELECT COUNT(*) FROM articles{where}", params).fetchone()[0]
+            )
 
     def page(
         self, offset: int, limit: int, list_filter: ListFilter | None = None
@@ -382,9 +384,9 @@ class Store:
             if published
             else "(published IS NOT NULL OR id > ?)"
         )
-        ahead_params: list[object] = [published, published, article_id] if published else [
-            article_id
-        ]
+        ahead_params: list[object] = (
+            [published, published, article_id] if published else [article_id]
+        )
         joiner = " AND " if where else " WHERE "
         with self._lock:
             visible = self._db.execute(

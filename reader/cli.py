@@ -1,0 +1,333 @@
+"""Command line: `newsreader [command]`. Parses arguments and calls the core; no logic here."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from reader import __version__
+from reader.config import BIDI_MODES, ConfigError, library_home, load_settings, resolve_bidi_mode
+from reader.session import Session
+from reader.store import ListFilter, StoreError
+
+
+class CliError(Exception):
+    """A failure to report as one line on stderr."""
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+# -- progress on stderr -------------------------------------------------------------------
+@contextmanager
+def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
+    """Yields update(done, total). Draws only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        yield lambda done, total: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total or None)
+
+        yield update
+
+
+def _catch_up(session: Session, *, quiet_if_locked: bool = True) -> None:
+    from reader.search.index import IndexLockedError
+
+    status = session.index.status(session.store)
+    if status.in_step:
+        return
+    label = "Rebuilding index" if status.needs_rebuild else "Indexing"
+    try:
+        with progress_bar(label) as update:
+            session.index.catch_up(session.store, progress=update)
+    except IndexLockedError as error:
+        if not quiet_if_locked:
+            raise CliError(str(error)) from error
+        print(f"newsreader: note: {error}; searching the index as it is", file=sys.stderr)
+
+
+# -- commands -----------------------------------------------------------------------------
+def cmd_app(args: argparse.Namespace) -> int:
+    session: Session = args.session
+    from reader.ui.app import run_app
+
+    return run_app(session)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    session: Session = args.session
+    from reader.sources.importer import import_paths
+
+    with progress_bar("Importing") as update:
+        report = import_paths(session.store, args.paths, progress=lambda p: update(p.done, p.total))
+    print(
+        f"added {report.added}, duplicates {report.duplicates}, failed {len(report.failures)}"
+        + (f", skipped {report.skipped}" if report.skipped else "")
+    )
+    for failure in report.failures:
+        print(f"failed: {failure.origin}: {failure.reason}", file=sys.stderr)
+    if report.added and not args.no_index:
+        _catch_up(session)
+    return 0 if report.ok else 1
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    session: Session = args.session
+    rows = session.store.page(
+        0, args.limit, ListFilter(unread_only=args.unread, starred_only=args.starred)
+    )
+    for row in rows:
+        if args.json:
+            record = {
+                "id": row.id,
+                "title": row.title,
+                "source": row.source,
+                "language": row.language,
+                "published": _iso(row.published),
+                "read": row.read,
+                "starred": row.starred,
+            }
+            print(json.dumps(record, ensure_ascii=False))
+        else:
+            flags = ("N" if not row.read else " ") + ("*" if row.starred else " ")
+            date = row.published.date().isoformat() if row.published else "----------"
+            print(f"{row.id:>7} {flags} {date}  {row.title}  [{row.source or '-'}]")
+    return 0
+
+
+def _search_record(results: Any) -> dict[str, Any]:
+    return {
+        "query": results.query,
+        "total": results.total,
+        "hits": [
+            {
+                "id": hit.id,
+                "title": hit.title,
+                "source": hit.source,
+                "language": hit.language,
+                "published": _iso(hit.published),
+                "score": round(hit.score, 4),
+                "snippet": hit.snippet.text,
+            }
+            for hit in results.hits
+        ],
+    }
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    session: Session = args.session
+    from reader.search.query import QueryError
+
+    _catch_up(session)
+    queries: Iterator[str] = (
+        (line.rstrip("\n") for line in sys.stdin) if args.query == "-" else iter([args.query])
+    )
+    failed = False
+    for query in queries:
+        if args.query == "-" and not query.strip():
+            continue
+        try:
+            results = session.index.search(query, session.store, limit=args.limit, sort=args.sort)
+        except QueryError as error:
+            failed = True
+            if args.json:
+                print(
+                    json.dumps(
+                        {"query": query, "error": str(error), "total": 0, "hits": []},
+                        ensure_ascii=False,
+                    ),
+                    flush=True,
+                )
+            else:
+                print(f"newsreader: {query!r}: {error}", file=sys.stderr)
+            continue
+        if args.json:
+            print(json.dumps(_search_record(results), ensure_ascii=False), flush=True)
+            continue
+        print(f"{results.total} results for {query!r}")
+        for hit in results.hits:
+            date = hit.published.date().isoformat() if hit.published else "----------"
+            print(f"{hit.id:>7} {hit.score:7.2f} {date}  {hit.title}  [{hit.source or '-'}]")
+            print(f"{'':17}{hit.snippet.text}")
+    return 1 if failed else 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    session: Session = args.session
+    from reader.text.article import layout_article
+
+    article = session.store.get(args.id)
+    if article is None:
+        raise CliError(f"no article with id {args.id}; `newsreader list` shows the ids")
+    width = args.width or (shutil.get_terminal_size().columns if sys.stdout.isatty() else 80)
+    view = layout_article(
+        article,
+        width,
+        mode=resolve_bidi_mode(session.settings.bidi),
+        harakat=session.settings.harakat,
+        has_translation=bool(session.store.translations(article.id or 0)),
+    )
+    for line in view.lines:
+        print(line.plain())
+    return 0
+
+
+def cmd_reindex(args: argparse.Namespace) -> int:
+    session: Session = args.session
+    from reader.search.index import IndexLockedError
+
+    try:
+        with progress_bar("Rebuilding index") as update:
+            session.index.rebuild(session.store, progress=update)
+    except IndexLockedError as error:
+        raise CliError(str(error)) from error
+    status = session.index.status(session.store)
+    print(f"indexed {status.doc_count} articles")
+    return 0
+
+
+def _dir_size(path: Any) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.exists() else 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    session: Session = args.session
+    counts = session.store.stats()
+    status = session.index.status(session.store)
+    database = session.library.database
+    db_bytes = sum(
+        p.stat().st_size for p in database.parent.glob(database.name + "*") if p.is_file()
+    )
+    record = {
+        **counts,
+        "feeds": len(session.store.feeds()),
+        "home": str(session.library.home),
+        "database_bytes": db_bytes,
+        "index_bytes": _dir_size(session.library.index_dir),
+        "index_documents": status.doc_count,
+        "index_in_step": status.in_step,
+        "index_note": status.reason,
+    }
+    if args.json:
+        print(json.dumps(record, ensure_ascii=False))
+        return 0
+    for key, value in record.items():
+        print(f"{key.replace('_', ' '):>16}: {value}")
+    return 0
+
+
+# -- parser -------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsreader",
+        description="A terminal news reader for English and Arabic. Without a command, "
+        "opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"newsreader {__version__}")
+    parser.add_argument(
+        "--home",
+        help="library folder (default: $NEWSREADER_HOME or the platform's user data folder)",
+    )
+    parser.add_argument(
+        "--bidi",
+        choices=BIDI_MODES,
+        help="who lays out right-to-left text: "
+        "app, terminal, or auto (default; also $NEWSREADER_BIDI)",
+    )
+    parser.set_defaults(func=cmd_app)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    p = sub.add_parser("import", help="import text, JSON, JSON Lines, zip files or folders")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--no-index", action="store_true", help="do not update the search index")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("list", help="print articles, newest first")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--unread", action="store_true", help="unread articles only")
+    p.add_argument("--starred", action="store_true", help="starred articles only")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("search", help="search; QUERY '-' reads one query per line from stdin")
+    p.add_argument("query", metavar="QUERY")
+    p.add_argument("--json", action="store_true", help="one JSON object per query")
+    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--sort", choices=("relevance", "date"), default="relevance")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("show", help="print an article laid out as the reading pane shows it")
+    p.add_argument("id", type=int, metavar="ID")
+    p.add_argument("--width", type=int, help="width in cells (default: terminal or 80)")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("reindex", help="rebuild the search index from the store")
+    p.set_defaults(func=cmd_reindex)
+
+    p = sub.add_parser("stats", help="counts, sizes and whether the index is in step")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_stats)
+
+    try:
+        from reader.feeds_cli import register
+    except ImportError:  # feeds are optional while being built
+        pass
+    else:
+        register(sub, lambda args: args.session.store)
+    return parser
+
+
+def run(argv: list[str]) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "width", None) is not None and args.width < 1:
+        parser.error("--width must be at least 1")
+    if getattr(args, "limit", None) is not None and args.limit < 1:
+        parser.error("--limit must be at least 1")
+    session: Session | None = None
+    try:
+        library = library_home(args.home)
+        args.library = library
+        session = Session(library, load_settings(library, args.bidi))
+        args.session = session
+        if args.func is cmd_app or args.func in (cmd_list, cmd_search, cmd_show, cmd_stats):
+            session.ensure_seeded()
+        return args.func(args)
+    except (CliError, ConfigError, StoreError) as error:
+        print(f"newsreader: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("newsreader: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as error:  # index and OS errors carry their own clear message
+        from reader.search.index import IndexCorruptError, IndexLockedError
+
+        if isinstance(error, IndexCorruptError | IndexLockedError | OSError):
+            print(f"newsreader: error: {error}", file=sys.stderr)
+            return 1
+        raise
+    finally:
+        if session is not None:
+            session.close()

@@ -1,0 +1,365 @@
+"""The Textual app: article list, reading pane and search pane over one library session."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Header, Input, ProgressBar
+from textual.worker import get_current_worker
+
+from reader.config import resolve_bidi_mode, vte_explicit_mode
+from reader.history import SearchHistory
+from reader.models import Article
+from reader.session import Session
+from reader.store import ListFilter
+from reader.ui.article_list import ArticleList
+from reader.ui.help import HelpScreen
+from reader.ui.reading_pane import ReadingPane
+from reader.ui.results_list import ResultsList
+from reader.ui.rowlist import RowList
+from reader.ui.search_pane import SearchInput, SearchPane
+
+FIRST_PAGE = 50
+
+
+class NewsReaderApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "newsreader"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("slash", "focus_search", "Search", id="app.search"),
+        Binding("escape", "back", "Back", id="app.back"),
+        Binding("r", "toggle_read", "Read", id="app.read"),
+        Binding("s", "toggle_star", "Star", id="app.star"),
+        Binding("u", "toggle_unread_only", "Unread only", id="app.unread"),
+        Binding("o", "toggle_sort", "Sort", id="app.sort"),
+        Binding("n", "next_result(1)", "Next result", id="app.next_result"),
+        Binding("N", "next_result(-1)", "Prev result", id="app.prev_result"),
+    ]
+
+    def __init__(self, session: Session, *, index_in_background: bool = True) -> None:
+        super().__init__()
+        self.session = session
+        self.store = session.store
+        self.mode = resolve_bidi_mode(session.settings.bidi)
+        self.harakat = session.settings.harakat
+        self.history = SearchHistory(session.library.history_file)
+        self.sort = "relevance"
+        self.article: Article | None = None
+        self.index_in_background = index_in_background
+        self.owns_library = True
+        self._search_lock = threading.Lock()
+        self._indexing = threading.Event()
+
+    # -- layout ---------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with Horizontal(id="main"):
+            with Vertical(id="left"):
+                yield SearchPane(self.history, mode=self.mode, harakat=self.harakat, id="search")
+                with ContentSwitcher(initial="articles", id="lists"):
+                    yield ArticleList(
+                        self.store, mode=self.mode, harakat=self.harakat, id="articles"
+                    )
+                    yield ResultsList(
+                        self._search_page, mode=self.mode, harakat=self.harakat, id="results"
+                    )
+                yield ProgressBar(id="progress", show_eta=False)
+            yield ReadingPane(mode=self.mode, harakat=self.harakat, id="reader")
+        yield Footer()
+
+    @property
+    def articles(self) -> ArticleList:
+        return self.query_one("#articles", ArticleList)
+
+    @property
+    def results(self) -> ResultsList:
+        return self.query_one("#results", ResultsList)
+
+    @property
+    def reader(self) -> ReadingPane:
+        return self.query_one("#reader", ReadingPane)
+
+    @property
+    def search_pane(self) -> SearchPane:
+        return self.query_one("#search", SearchPane)
+
+    def on_mount(self) -> None:
+        self.articles.reload()
+        self.articles.focus()
+        self.owns_library = self.session.acquire_lock()
+        if not self.owns_library:
+            self.notify(
+                "Another newsreader is open on this library. This window reads and searches, "
+                "but leaves the search index to the other one.",
+                title="Read-only index",
+                severity="warning",
+                timeout=8,
+            )
+        elif self.index_in_background:
+            self.catch_up_index()
+        self._update_subtitle()
+
+    def _update_subtitle(self) -> None:
+        total = self.articles.row_count
+        shown = "unread" if self.articles.list_filter.unread_only else "articles"
+        self.sub_title = f"{total} {shown}"
+
+    # -- index ----------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="index")
+    def catch_up_index(self, rebuild: bool = False) -> None:
+        from reader.search.index import IndexLockedError
+
+        worker = get_current_worker()
+        self._indexing.set()
+        try:
+            status = self.session.index.status(self.store)
+            if status.in_step and not rebuild:
+                return
+            self.call_from_thread(self._show_progress, 0, 0)
+            method = self.session.index.rebuild if rebuild else self.session.index.catch_up
+            method(
+                self.store,
+                progress=lambda done, total: (
+                    worker.is_cancelled or self.call_from_thread(self._show_progress, done, total)
+                ),
+            )
+        except IndexLockedError as error:
+            self.call_from_thread(self.notify, str(error), severity="warning")
+        except Exception as error:  # keep reading even when indexing fails
+            self.call_from_thread(
+                self.notify,
+                f"Indexing failed: {error}. Run `newsreader reindex` to rebuild it.",
+                severity="error",
+                timeout=10,
+            )
+        finally:
+            self._indexing.clear()
+            if not worker.is_cancelled:
+                self.call_from_thread(self._indexing_done)
+
+    def _show_progress(self, done: int, total: int) -> None:
+        bar = self.query_one("#progress", ProgressBar)
+        bar.display = True
+        bar.update(total=total or None, progress=done)
+        self.search_pane.show_status(f"Indexing {done:,} of {total:,} articles…")
+
+    def _indexing_done(self) -> None:
+        self.query_one("#progress", ProgressBar).display = False
+        self.search_pane.show_status("")
+        if self.search_pane.input.value.strip():
+            self.run_search(self.search_pane.input.value)
+
+    # -- search ---------------------------------------------------------------------------
+    def _search_page(self, query: str, offset: int, limit: int) -> Any:
+        with self._search_lock:  # one Whoosh searcher at a time
+            return self.session.index.search(
+                query, self.store, limit=limit, offset=offset, sort=self.sort
+            )
+
+    @on(Input.Changed, "#query")
+    def _query_changed(self, event: Input.Changed) -> None:
+        self.search_pane.show_preview(event.value)
+        self.run_search(event.value)
+
+    @on(Input.Submitted, "#query")
+    def _query_submitted(self, event: Input.Submitted) -> None:
+        self.history.add(event.value)
+        self.search_pane.input.forget_position()
+        if self.results.row_count:
+            self.results.focus()
+
+    @work(thread=True, exclusive=True, group="search")
+    def run_search(self, query: str) -> None:
+        from reader.search.query import QueryError
+
+        worker = get_current_worker()
+        if not query.strip():
+            self.call_from_thread(self._show_articles)
+            return
+        try:
+            results = self._search_page(query, 0, FIRST_PAGE)
+        except QueryError as error:
+            if not worker.is_cancelled:
+                self.call_from_thread(self.search_pane.show_status, str(error), error=True)
+            return
+        except Exception as error:
+            if not worker.is_cancelled:
+                self.call_from_thread(
+                    self.search_pane.show_status, f"Search failed: {error}", error=True
+                )
+            return
+        if worker.is_cancelled:  # a newer keystroke has started its own search
+            return
+        self.call_from_thread(self._show_results, query, results)
+
+    def _show_results(self, query: str, results: Any) -> None:
+        if query != self.search_pane.input.value:
+            return  # stale: the box has changed since this search started
+        self.query_one("#lists", ContentSwitcher).current = "results"
+        self.results.show(query, results.total, list(results.hits))
+        note = " (index still catching up)" if self._indexing.is_set() else ""
+        order = "by date" if self.sort == "date" else "by relevance"
+        self.search_pane.show_status(f"{results.total:,} results, {order}{note}")
+        self.reader.set_matcher(self._matcher(query))
+
+    def _matcher(self, query: str) -> Any:
+        from reader.search.query import QueryError
+
+        try:
+            return self.session.index.matcher(query)
+        except QueryError:
+            return None
+
+    def _show_articles(self) -> None:
+        self.query_one("#lists", ContentSwitcher).current = "articles"
+        self.search_pane.show_status("")
+        self.reader.set_matcher(None)
+
+    # -- opening --------------------------------------------------------------------------
+    @on(RowList.Highlighted)
+    def _row_highlighted(self, event: RowList.Highlighted) -> None:
+        if event.row is not None and event.row_list.has_focus:
+            self.open_article(event.row.id, mark_read=False)
+
+    @on(RowList.Selected)
+    def _row_selected(self, event: RowList.Selected) -> None:
+        self.open_article(event.row.id, mark_read=True)
+        self.reader.focus()
+
+    def open_article(self, article_id: int, *, mark_read: bool) -> None:
+        article = self.store.get(article_id)
+        if article is None:
+            return
+        if mark_read and not article.read:
+            self.store.set_read(article_id, True)
+            article = self.store.get(article_id)
+            self.articles.invalidate()
+        self.article = article
+        self.reader.show(article, has_translation=bool(self.store.translations(article_id)))
+
+    @on(ReadingPane.OpenTranslation)
+    def _open_translation(self) -> None:
+        if self.article is None or self.article.id is None:
+            return
+        others = self.store.translations(self.article.id)
+        if others:
+            self.open_article(others[0].id, mark_read=True)
+            position = self.store.position(others[0].id, self.articles.list_filter)
+            if position is not None:
+                self.articles.move_to(position)
+            self.reader.focus()
+
+    def _current_id(self) -> int | None:
+        focused = self.focused
+        if isinstance(focused, RowList) and focused.current is not None:
+            return int(focused.current.id)
+        return self.article.id if self.article else None
+
+    # -- actions --------------------------------------------------------------------------
+    def action_focus_search(self) -> None:
+        self.search_pane.input.focus()
+
+    def action_back(self) -> None:
+        focused = self.focused
+        if isinstance(focused, SearchInput):
+            if focused.value:
+                focused.value = ""
+            else:
+                self.articles.focus()
+        elif focused is self.reader:
+            lists = self.query_one("#lists", ContentSwitcher)
+            (self.results if lists.current == "results" else self.articles).focus()
+        elif focused is self.results:
+            self.search_pane.input.focus()
+        else:
+            self.reader.set_matcher(None)
+
+    def action_toggle_read(self) -> None:
+        article_id = self._current_id()
+        if article_id is None:
+            return
+        article = self.store.get(article_id)
+        if article is not None:
+            self.store.set_read(article_id, not article.read)
+            self.articles.invalidate()
+            self._refresh_open(article_id)
+
+    def action_toggle_star(self) -> None:
+        article_id = self._current_id()
+        if article_id is None:
+            return
+        article = self.store.get(article_id)
+        if article is not None:
+            self.store.set_starred(article_id, not article.starred)
+            self.articles.invalidate()
+            self._refresh_open(article_id)
+            self.notify("Starred" if not article.starred else "Unstarred", timeout=2)
+
+    def _refresh_open(self, article_id: int) -> None:
+        if self.article is not None and self.article.id == article_id:
+            self.article = self.store.get(article_id)
+
+    def action_toggle_unread_only(self) -> None:
+        current = self.articles.list_filter
+        keep = self._current_id()
+        self.articles.reload(ListFilter(unread_only=not current.unread_only), keep_id=keep)
+        self._update_subtitle()
+        self.notify("Showing unread only" if not current.unread_only else "Showing all", timeout=2)
+
+    def action_toggle_sort(self) -> None:
+        self.sort = "date" if self.sort == "relevance" else "relevance"
+        self.notify(f"Results sorted by {self.sort}", timeout=2)
+        if self.search_pane.input.value.strip():
+            self.run_search(self.search_pane.input.value)
+
+    def action_next_result(self, step: int) -> None:
+        lists = self.query_one("#lists", ContentSwitcher)
+        target: RowList[Any] = self.results if lists.current == "results" else self.articles
+        target.move_to(target.cursor + step)
+        if target.current is not None:
+            self.open_article(target.current.id, mark_read=True)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def action_reindex(self) -> None:
+        if not self.owns_library:
+            self.notify("Another newsreader owns the index; rebuild it there.", severity="warning")
+            return
+        self.catch_up_index(rebuild=True)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Help", "Keys and the search language (?)", self.action_help)
+        yield SystemCommand(
+            "Toggle unread only", "Show only unread articles (u)", self.action_toggle_unread_only
+        )
+        yield SystemCommand(
+            "Toggle result order", "Sort results by relevance or date (o)", self.action_toggle_sort
+        )
+        yield SystemCommand("Rebuild search index", "Reindex every article", self.action_reindex)
+
+
+def run_app(session: Session) -> int:
+    """Run the app; on VTE terminals switch to explicit bidi and always switch back."""
+    explicit = vte_explicit_mode(session.settings.bidi)
+    if explicit:
+        sys.__stdout__.write("\x1b[8l")
+        sys.__stdout__.flush()
+    try:
+        app = NewsReaderApp(session)
+        return app.run() or 0
+    finally:
+        if explicit:
+            sys.__stdout__.write("\x1b[8h")
+            sys.__stdout__.flush()

@@ -1,0 +1,80 @@
+"""The article list: every stored article, newest first, a page at a time from the store."""
+
+from __future__ import annotations
+
+from rich.segment import Segment
+from textual.strip import Strip
+
+from reader.models import ArticleRow
+from reader.store import ListFilter, Store
+from reader.text.layout import fit_line
+from reader.ui.rowlist import RowList
+
+DATE_CELLS = 10
+SOURCE_CELLS = 14
+
+
+class ArticleList(RowList[ArticleRow]):
+    """One row per article: unread and starred marks, title, source, date."""
+
+    def __init__(
+        self, store: Store, *, mode: str = "app", harakat: str = "keep", id: str | None = None
+    ) -> None:
+        super().__init__(id=id)
+        self.store = store
+        self.mode = mode
+        self.harakat = harakat
+        self.list_filter = ListFilter()
+
+    def reload(self, list_filter: ListFilter | None = None, keep_id: int | None = None) -> None:
+        """Count again (after import or a filter change), keeping `keep_id` under the cursor."""
+        if list_filter is not None:
+            self.list_filter = list_filter
+        cursor = 0
+        if keep_id is not None:
+            cursor = self.store.position(keep_id, self.list_filter) or 0
+        self.reset(self.store.count(self.list_filter), cursor)
+
+    def fetch_rows(self, offset: int, limit: int) -> list[ArticleRow]:
+        return self.store.page(offset, limit, self.list_filter)
+
+    def render_row(self, row: ArticleRow | None, width: int, selected: bool) -> list[Strip]:
+        base = self.style_for("rowlist--cursor") if selected else self.rich_style
+        if row is None:
+            return [self.fit([Segment("…")], width, base)]
+        dim = self.style_for("rowlist--dim")
+        mark = self.style_for("rowlist--mark")
+        marks = [
+            Segment("●" if not row.read else " ", mark),
+            Segment("★" if row.starred else " ", mark),
+            Segment(" "),
+        ]
+        show_source = width >= 60
+        show_date = width >= 40
+        tail_cells = (SOURCE_CELLS + 1 if show_source else 0) + (DATE_CELLS + 1 if show_date else 0)
+        title_cells = max(1, width - 3 - tail_cells)
+        title = fit_line(
+            row.title or "(untitled)",
+            title_cells,
+            language=row.language,
+            mode=self.mode,
+            harakat=self.harakat,
+        )
+        title_style = self.style_for("rowlist--unread") if not row.read else None
+        segments = [
+            *marks,
+            Segment(
+                " " * title.indent
+                + title.text
+                + " " * max(0, title_cells - title.indent - title.width),
+                title_style,
+            ),
+        ]
+        if show_source:
+            source = fit_line(row.source or "", SOURCE_CELLS, mode=self.mode, harakat=self.harakat)
+            pad = " " * max(0, SOURCE_CELLS - source.indent - source.width)
+            segments.append(Segment(" " + " " * source.indent + source.text + pad, dim))
+        if show_date:
+            date = row.published.date().isoformat() if row.published else "undated"
+            segments.append(Segment(" " + date.rjust(DATE_CELLS), dim))
+        return [self.fit(segments, width, base)]

@@ -1,0 +1,168 @@
+"""The reading pane: one article laid out by `reader.text.article`, drawn line by line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reader.models import Article
+from reader.text.article import BLANK, LINK, META, TITLE, ArticleView, layout_article
+from reader.ui.cells import styled_cells
+
+MAX_MEASURE = 100  # cells: long lines are hard to read, even on a wide terminal
+
+
+class ReadingPane(ScrollView, can_focus=True):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "scroll_down", "Down", show=False, id="reader.down"),
+        Binding("k,up", "scroll_up", "Up", show=False, id="reader.up"),
+        Binding("g,home", "scroll_home", "Top", show=False, id="reader.top"),
+        Binding("G,end", "scroll_end", "Bottom", show=False, id="reader.bottom"),
+        Binding("pagedown,space", "page_down", "Page down", show=False, id="reader.pagedown"),
+        Binding("pageup", "page_up", "Page up", show=False, id="reader.pageup"),
+        Binding("n", "next_match(1)", "Next match", id="reader.next_match"),
+        Binding("N", "next_match(-1)", "Prev match", id="reader.prev_match"),
+        Binding("t", "translation", "Translation", id="reader.translation"),
+        Binding("y", "copy", "Copy text", id="reader.copy"),
+    ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "reading--title",
+        "reading--meta",
+        "reading--link",
+        "reading--match",
+        "reading--current-match",
+    }
+    DEFAULT_CSS = """
+    ReadingPane { padding: 0 1; overflow-x: hidden; }
+    ReadingPane > .reading--title { text-style: bold; color: $text-primary; }
+    ReadingPane > .reading--meta { color: $text-muted; }
+    ReadingPane > .reading--link { color: $text-accent; text-style: underline; }
+    ReadingPane > .reading--match { background: $warning 50%; }
+    ReadingPane > .reading--current-match { background: $warning; color: $background; }
+    """
+
+    class OpenTranslation(Message):
+        """The reader asked for the other edition of the open article."""
+
+    def __init__(
+        self,
+        *,
+        mode: str = "app",
+        harakat: str = "keep",
+        matcher: Callable[[str], list[tuple[int, int]]] | None = None,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.mode = mode
+        self.harakat = harakat
+        self.article: Article | None = None
+        self.has_translation = False
+        self.matcher = matcher
+        self.view = ArticleView((), (), None)
+        self.current_match = -1
+        self._match_spans: tuple[tuple[int, int], ...] = ()
+        self._width = 0
+
+    # -- content --------------------------------------------------------------------------
+    def show(self, article: Article | None, *, has_translation: bool = False) -> None:
+        self.article = article
+        self.has_translation = has_translation
+        self._match_spans = self._find_matches()
+        self.current_match = -1
+        self._relayout()
+        self.scroll_to(y=0, animate=False, immediate=True)
+
+    def set_matcher(self, matcher: Callable[[str], list[tuple[int, int]]] | None) -> None:
+        """Highlight a search query's matches in the article."""
+        self.matcher = matcher
+        self._match_spans = self._find_matches()
+        self.current_match = -1
+        self._relayout()
+
+    def _find_matches(self) -> tuple[tuple[int, int], ...]:
+        if self.article is None or self.matcher is None:
+            return ()
+        return tuple(self.matcher(self.article.body))
+
+    @property
+    def text_width(self) -> int:
+        return max(1, min(self.scrollable_content_region.width, MAX_MEASURE))
+
+    def _relayout(self) -> None:
+        self._width = self.text_width
+        if self.article is None:
+            self.view = ArticleView((), (), None)
+        else:
+            self.view = layout_article(
+                self.article,
+                self._width,
+                mode=self.mode,
+                harakat=self.harakat,
+                has_translation=self.has_translation,
+                match_spans=self._match_spans,
+            )
+        self.virtual_size = Size(self._width, len(self.view.lines))
+        self.refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.text_width != self._width:
+            self._relayout()
+
+    # -- drawing --------------------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        index = int(self.scroll_y) + y
+        width = self.scrollable_content_region.width
+        if not 0 <= index < len(self.view.lines):
+            return Strip.blank(width, self.rich_style)
+        line = self.view.lines[index]
+        style = self.rich_style
+        if line.role == TITLE:
+            style += self._style("reading--title")
+        elif line.role == META:
+            style += self._style("reading--meta")
+        elif line.role == LINK:
+            style += self._style("reading--link") + Style(meta={"@click": "translation"})
+        mark = style + self._style(
+            "reading--current-match"
+            if self.current_match >= 0 and self.view.match_lines[self.current_match] == index
+            else "reading--match"
+        )
+        segments = [Segment(" " * line.indent, self.rich_style)]
+        if line.role != BLANK:
+            segments.extend(styled_cells(line.text, line.highlights, style, mark))
+        return Strip(segments).adjust_cell_length(width, self.rich_style)
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(name, partial=True)
+
+    # -- actions --------------------------------------------------------------------------
+    def action_next_match(self, step: int) -> None:
+        lines = self.view.match_lines
+        if not lines:
+            self.notify("No matches of the search in this article", severity="warning")
+            return
+        self.current_match = (self.current_match + step) % len(lines)
+        target = lines[self.current_match]
+        self.scroll_to(y=max(0, target - self.size.height // 3), animate=False)
+        self.refresh()
+
+    def action_translation(self) -> None:
+        if self.has_translation:
+            self.post_message(self.OpenTranslation())
+        else:
+            self.notify("This article has no other edition", severity="warning")
+
+    def action_copy(self) -> None:
+        if self.article is not None:
+            # The store holds logical text; presentation forms exist only on screen.
+            self.app.copy_to_clipboard(f"{self.article.title}\n\n{self.article.body}")
+            self.notify("Article text copied")

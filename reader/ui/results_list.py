@@ -1,0 +1,119 @@
+"""Search results: two lines per hit (title, highlighted snippet), loaded page by page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rich.segment import Segment
+from textual import work
+from textual.strip import Strip
+from textual.worker import get_current_worker
+
+from reader.models import Hit
+from reader.text.layout import VisualLine, fit_line
+from reader.ui.cells import styled_cells
+from reader.ui.rowlist import PAGE_SIZE, RowList
+
+DATE_CELLS = 10
+SNIPPET_LEAD = 24  # logical characters kept before the first highlight
+
+
+def padded(line: VisualLine, width: int) -> str:
+    """The line placed in a column of `width` cells."""
+    return " " * line.indent + line.text + " " * max(0, width - line.indent - line.width)
+
+
+def snippet_window(text: str, highlights: tuple[tuple[int, int], ...]) -> tuple[str, int]:
+    """Start the snippet shortly before its first highlight, at a word boundary."""
+    if not highlights or highlights[0][0] <= SNIPPET_LEAD:
+        return text, 0
+    start = text.rfind(" ", 0, highlights[0][0] - SNIPPET_LEAD) + 1
+    return "…" + text[start:], start - 1
+
+
+class ResultsList(RowList[Hit]):
+    """`search_page(query, offset, limit)` runs in a worker thread and returns results."""
+
+    row_height = 2
+
+    def __init__(
+        self,
+        search_page: Callable[[str, int, int], Any],
+        *,
+        mode: str = "app",
+        harakat: str = "keep",
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.search_page = search_page
+        self.mode = mode
+        self.harakat = harakat
+        self.query = ""
+        self._loading: set[int] = set()
+
+    def show(self, query: str, total: int, hits: list[Hit]) -> None:
+        """Show the first page of a new search."""
+        self.query = query
+        self._loading.clear()
+        self.reset(total, first_page=list(hits))
+
+    def fetch_rows(self, offset: int, limit: int) -> list[Hit] | None:
+        page_no = offset // PAGE_SIZE
+        if page_no not in self._loading:
+            self._loading.add(page_no)
+            self._load_page(self.query, page_no)
+        return None
+
+    @work(thread=True, group="results-page")
+    def _load_page(self, query: str, page_no: int) -> None:
+        results = self.search_page(query, page_no * PAGE_SIZE, PAGE_SIZE)
+        if get_current_worker().is_cancelled:
+            return
+        self.app.call_from_thread(self._page_loaded, query, page_no, list(results.hits))
+
+    def _page_loaded(self, query: str, page_no: int, hits: list[Hit]) -> None:
+        if query != self.query:  # a newer search replaced this one
+            return
+        self._pages[page_no] = hits
+        self._loading.discard(page_no)
+        self._strips.clear()
+        self.refresh()
+        if self.cursor // PAGE_SIZE == page_no:
+            self.post_message(self.Highlighted(self, self.current))
+
+    def render_row(self, row: Hit | None, width: int, selected: bool) -> list[Strip]:
+        base = self.style_for("rowlist--cursor") if selected else self.rich_style
+        if row is None:
+            return [self.fit([Segment(" …")], width, base), self.fit([], width, base)]
+        dim = self.style_for("rowlist--dim")
+        date = row.published.date().isoformat() if row.published else "undated"
+        title_cells = max(1, width - 2 - DATE_CELLS - 1)
+        title = fit_line(
+            row.title or "(untitled)",
+            title_cells,
+            language=row.language,
+            mode=self.mode,
+            harakat=self.harakat,
+        )
+        first = [
+            Segment("  "),
+            Segment(padded(title, title_cells), self.style_for("rowlist--unread")),
+            Segment(" " + date.rjust(DATE_CELLS), dim),
+        ]
+        snippet_cells = max(1, width - 4)
+        text, shift = snippet_window(row.snippet.text, row.snippet.highlights)
+        snippet = fit_line(
+            text, snippet_cells, language=row.language, mode=self.mode, harakat=self.harakat
+        )
+        spans = [(max(0, s - shift), max(0, e - shift)) for s, e in row.snippet.highlights]
+        marked = [
+            (a + snippet.indent, b + snippet.indent) for a, b in snippet.spans_to_cells(spans)
+        ]
+        second = [
+            Segment("    "),
+            *styled_cells(
+                padded(snippet, snippet_cells), marked, dim, self.style_for("rowlist--highlight")
+            ),
+        ]
+        return [self.fit(first, width, base), self.fit(second, width, base)]

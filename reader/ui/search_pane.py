@@ -1,0 +1,94 @@
+"""The search box, a shaped preview of the query, the result count, and recent searches."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Input, Static
+
+from reader.history import SearchHistory
+from reader.text.layout import fit_line
+
+
+class SearchInput(Input):
+    """Keeps the value logical (that is what is searched); ↑/↓ recall recent searches."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "history(-1)", "Older search", id="search.older"),
+        Binding("down", "history(1)", "Newer search", id="search.newer"),
+    ]
+
+    def __init__(self, history: SearchHistory, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.history = history
+        self._position: int | None = None
+
+    def action_history(self, step: int) -> None:
+        entries = self.history.entries
+        if not entries:
+            return
+        position = len(entries) if self._position is None else self._position
+        position = max(0, min(len(entries), position + step))
+        self._position = position
+        self.value = entries[position] if position < len(entries) else ""
+        self.cursor_position = len(self.value)
+
+    def forget_position(self) -> None:
+        self._position = None
+
+
+class SearchPane(Vertical):
+    DEFAULT_CSS = """
+    SearchPane { height: auto; }
+    SearchPane > Input { border: tall $border-blurred; }
+    SearchPane > Input:focus { border: tall $border; }
+    SearchPane > #preview { height: 1; padding: 0 1; color: $text-muted; }
+    SearchPane > #status { height: 1; padding: 0 1; color: $text-muted; }
+    SearchPane > #status.error { color: $error; }
+    """
+
+    def __init__(
+        self,
+        history: SearchHistory,
+        *,
+        mode: str = "app",
+        harakat: str = "keep",
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.history = history
+        self.mode = mode
+        self.harakat = harakat
+
+    def compose(self) -> ComposeResult:
+        yield SearchInput(
+            self.history,
+            placeholder='/ to search   e.g. العراق  ·  "prime minister"  ·  lang:ar',
+            id="query",
+        )
+        yield Static("", id="preview")
+        yield Static("", id="status")
+
+    @property
+    def input(self) -> SearchInput:
+        return self.query_one(SearchInput)
+
+    def show_preview(self, value: str) -> None:
+        """Show the query as it reads: shaped and in visual order when it holds RTL text."""
+        preview = self.query_one("#preview", Static)
+        width = max(1, preview.size.width or 40)
+        has_rtl = any("\u0590" <= ch <= "\u08ff" or "\ufb1d" <= ch <= "\ufefc" for ch in value)
+        if not value or not has_rtl or self.mode == "terminal":
+            preview.update("")
+            return
+        line = fit_line(value, width, mode=self.mode, harakat=self.harakat)
+        preview.update(Text(" " * line.indent + line.text))  # Text: never parsed as markup
+
+    def show_status(self, message: str, *, error: bool = False) -> None:
+        status = self.query_one("#status", Static)
+        status.set_class(error, "error")
+        status.update(Text(message))

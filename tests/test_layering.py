@@ -1,0 +1,51 @@
+"""The core must work without a UI: importing it must not import Textual."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.conftest import REPO
+
+CORE_MODULES = [
+    "reader.config",
+    "reader.models",
+    "reader.store",
+    "reader.session",
+    "reader.history",
+    "reader.cli",
+    "reader.sources.importer",
+    "reader.sources.text",
+    "reader.sources.jsonfile",
+    "reader.sources.dates",
+    "reader.sources.language",
+    "reader.search.analysis",
+    "reader.search.index",
+    "reader.search.query",
+    "reader.text.sanitize",
+    "reader.text.layout",
+    "reader.text.article",
+]
+
+
+def test_core_does_not_import_textual() -> None:
+    code = (
+        "import importlib, sys\n"
+        f"for name in {CORE_MODULES!r}:\n"
+        "    importlib.import_module(name)\n"
+        "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
+        "print(' '.join(bad))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == ""
+
+
+def test_ui_does_import_textual() -> None:
+    """The check above can fail: the UI package really does pull Textual in."""
+    code = "import sys, reader.ui.app; print('textual' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "True"
