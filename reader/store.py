@@ -10,11 +10,12 @@ import hashlib
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from reader.models import Article, ArticleRow, Feed
+from reader.text.sanitize import clean_line, clean_text
 
 SCHEMA_VERSION = 2
 
@@ -41,7 +42,7 @@ _MIGRATIONS: dict[int, str] = {
     );
     CREATE UNIQUE INDEX articles_guid ON articles(guid) WHERE guid IS NOT NULL;
     CREATE INDEX articles_url ON articles(url) WHERE url IS NOT NULL;
-    CREATE UNIQUE INDEX articles_hash ON articles(content_hash);
+    CREATE INDEX articles_hash ON articles(content_hash);
     CREATE INDEX articles_date ON articles(published DESC, id DESC);
     CREATE INDEX articles_seq ON articles(seq);
     CREATE INDEX articles_group ON articles(translation_group)
@@ -87,6 +88,22 @@ def content_hash(title: str, body: str) -> str:
     """Dedupe key for articles without guid or url."""
     digest = hashlib.sha1(f"{title.strip()}\x00{body.strip()}".encode())
     return digest.hexdigest()
+
+
+def sanitised(article: Article) -> Article:
+    """Article text is untrusted: no escape sequences or control characters get stored."""
+
+    def line(value: str | None) -> str | None:
+        return clean_line(value) if value is not None else None
+
+    return replace(
+        article,
+        title=clean_line(article.title),
+        body=clean_text(article.body),
+        summary=clean_text(article.summary) if article.summary is not None else None,
+        author=line(article.author),
+        source=line(article.source),
+    )
 
 
 def _to_iso(value: datetime | None) -> str | None:
@@ -221,20 +238,15 @@ class Store:
 
     # -- writing --------------------------------------------------------------------------
     def _find_existing(self, article: Article, digest: str) -> sqlite3.Row | None:
+        """Same guid; else, without a guid, same url; else, without either, same text."""
         if article.guid:
-            row = self._db.execute(
-                "SELECT id, content_hash FROM articles WHERE guid = ?", (article.guid,)
-            ).fetchone()
-            if row:
-                return row
-        if article.url:
-            row = self._db.execute(
-                "SELECT id, content_hash FROM articles WHERE url = ? LIMIT 1", (article.url,)
-            ).fetchone()
-            if row:
-                return row
+            key, value = "guid", article.guid
+        elif article.url:
+            key, value = "url", article.url
+        else:
+            key, value = "content_hash", digest
         return self._db.execute(
-            "SELECT id, content_hash FROM articles WHERE content_hash = ?", (digest,)
+            f"SELECT id, content_hash FROM articles WHERE {key} = ? LIMIT 1", (value,)
         ).fetchone()
 
     def add_articles(self, articles: Iterable[Article], *, update: bool = False) -> AddResult:
@@ -246,7 +258,7 @@ class Store:
         result = AddResult()
         now = _to_iso(datetime.now(UTC))
         with self._lock, self._db:
-            for article in articles:
+            for article in map(sanitised, articles):
                 digest = content_hash(article.title, article.body)
                 existing = self._find_existing(article, digest)
                 if existing is not None:
@@ -286,11 +298,6 @@ class Store:
         return result
 
     def _update(self, article_id: int, article: Article, digest: str) -> None:
-        clash = self._db.execute(
-            "SELECT id FROM articles WHERE content_hash = ? AND id != ?", (digest, article_id)
-        ).fetchone()
-        if clash:  # identical text already stored under another id: keep the hash unique
-            digest = f"{digest}:{article_id}"
         self._db.execute(
             "UPDATE articles SET title=?, body=?, summary=COALESCE(?, summary), author=?, "
             "published=COALESCE(?, published), language=COALESCE(?, language), "
@@ -310,6 +317,7 @@ class Store:
 
     def replace_body(self, article_id: int, body: str) -> None:
         """Store a fuller body (for example the full text fetched for a summary-only entry)."""
+        body = clean_text(body)
         with self._lock, self._db:
             row = self._db.execute(
                 "SELECT title FROM articles WHERE id = ?", (article_id,)
@@ -317,11 +325,6 @@ class Store:
             if row is None:
                 return
             digest = content_hash(row["title"], body)
-            clash = self._db.execute(
-                "SELECT 1 FROM articles WHERE content_hash = ? AND id != ?", (digest, article_id)
-            ).fetchone()
-            if clash:
-                digest = f"{digest}:{article_id}"
             self._db.execute(
                 "UPDATE articles SET body = ?, content_hash = ?, seq = ? WHERE id = ?",
                 (body, digest, self._next_seq(), article_id),

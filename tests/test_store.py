@@ -33,6 +33,12 @@ def test_schema_version_and_wal(store: Store, tmp_path: Path) -> None:
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+def test_same_text_under_two_urls_is_two_articles(store: Store) -> None:
+    """Dedupe is by guid, else by url; only articles with neither fall back to the text."""
+    result = store.add_articles([make(1, url="http://x/a"), make(1, url="http://x/a?weekly")])
+    assert (result.added, result.duplicates) == (2, 0)
+
+
 def test_dedupe_by_guid_url_and_hash(store: Store) -> None:
     first = store.add_articles([make(1, guid="g1"), make(2, url="http://x/2"), make(3)])
     assert (first.added, first.duplicates) == (3, 0)
@@ -128,3 +134,22 @@ def test_feeds(store: Store) -> None:
     assert [f.title for f in store.feeds()] == ["Feed"]
     assert store.remove_feed(feed.id)
     assert store.feeds() == []
+
+
+def test_untrusted_text_is_cleaned_at_the_door(store: Store) -> None:
+    (article_id,) = store.add_articles(
+        [
+            Article(
+                title="\x1b[31mRed\x1b[0m title\nsplit",
+                body="Copy \x1b]52;c;ZXZpbA==\x07me\r\nnext\x07",
+                author="\x1b[2Jwiper",
+            )
+        ]
+    ).ids
+    article = store.get(article_id)
+    assert article is not None
+    assert article.title == "Red title split"
+    assert article.body == "Copy me\nnext"
+    assert article.author == "wiper"
+    store.replace_body(article_id, "full \x1bP1$r\x1b\\text")
+    assert store.get(article_id).body == "full text"

@@ -1,0 +1,98 @@
+"""Pieces every source parser shares: failures, body normalisation, derived titles."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from reader.text.sanitize import clean_line, clean_text
+
+__all__ = [
+    "TRANSLATION_LINK_LABELS",
+    "ParseFailure",
+    "clean_field",
+    "derive_title",
+    "normalise_body",
+    "split_link_label",
+]
+
+# Labels that scraped bilingual stories put before the first paragraph, pointing to the other
+# edition. The importer gives the label its own paragraph, exactly as written here, so the UI
+# can recognise it with `paragraph in TRANSLATION_LINK_LABELS` and render it as a link.
+TRANSLATION_LINK_LABELS: tuple[str, ...] = (
+    "إقرأ هذا الخبر بالعربية",
+    "اقرأ هذا الخبر بالعربية",
+    "Read this story in English",
+    "Read this article in English",
+)
+_LABELS_FOLDED = tuple((label.casefold(), label) for label in TRANSLATION_LINK_LABELS)
+_AFTER_LABEL = " \t:|-–—»›>"  # separators a page may put between the label and the text
+
+# Lone surrogates survive json.loads ("\ud800") but SQLite cannot encode them.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+DERIVED_TITLE_CHARS = 80
+
+
+@dataclass(frozen=True, slots=True)
+class ParseFailure:
+    """Why a file, or one record in it, did not become an article.
+
+    `where` is appended to the file's origin: "" for the whole file, "#17" for a record.
+    """
+
+    reason: str
+    where: str = ""
+
+
+def split_link_label(paragraph: str) -> list[str]:
+    """[label, rest] when `paragraph` begins with a translation link label, else [paragraph].
+
+    The seed scraper glued the label to the first paragraph without a newline.
+    """
+    for label_folded, label in _LABELS_FOLDED:
+        if paragraph[: len(label)].casefold() == label_folded:
+            rest = paragraph[len(label) :].lstrip(_AFTER_LABEL)
+            return [label, rest] if rest else [label]
+    return [paragraph]
+
+
+def normalise_body(text: str, *, cleaned: bool = False) -> str:
+    """Clean untrusted body text into paragraphs separated by single newlines.
+
+    Blank lines are dropped and each paragraph is stripped, so bodies from every source have
+    the shape `Article.body` documents, and equal stories hash equal for deduplication.
+    `cleaned=True` skips `clean_text` for text that has just been through it.
+    """
+    if not cleaned:
+        text = clean_text(_SURROGATE.sub("\ufffd", text))
+    paragraphs = [stripped for line in text.split("\n") if (stripped := line.strip())]
+    if paragraphs:
+        paragraphs[0:1] = split_link_label(paragraphs[0])
+    return "\n".join(paragraphs)
+
+
+def clean_field(value: str | None) -> str | None:
+    """A one-line field (title, author, source, url) cleaned; None when nothing is left."""
+    if value is None:
+        return None
+    cleaned = clean_line(_SURROGATE.sub("\ufffd", value)).strip()
+    return cleaned or None
+
+
+def derive_title(body: str, limit: int = DERIVED_TITLE_CHARS) -> str:
+    """A title for an untitled article: the first words of its first paragraph.
+
+    Cut at a word boundary with an ellipsis, so the list pane shows something readable and
+    no article is dropped for lacking a title.
+    """
+    first = body.split("\n", 1)[0].strip()
+    if first in TRANSLATION_LINK_LABELS:  # the label says nothing about this story
+        rest = body.split("\n", 2)
+        first = rest[1].strip() if len(rest) > 1 else ""
+    if len(first) <= limit:
+        return first
+    cut = first[:limit]
+    if not first[limit].isspace() and len(cut.split(None, 1)) > 1:
+        cut = cut.rsplit(None, 1)[0]  # we stopped mid-word: drop the partial word
+    return cut.rstrip(" ,;:.-–—،؛") + "…"

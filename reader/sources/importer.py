@@ -1,0 +1,451 @@
+"""Import files, folders and zip archives into the store, reporting progress through a callback.
+
+No UI here: the CLI draws a progress bar and the app a progress widget from the same
+`ImportProgress` values. Parsing happens before anything reaches the store, and articles go in
+batches of one transaction each, so a bad file can only fail itself: it never stops the
+import and never leaves half an article in the library.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import sqlite3
+import zipfile
+import zlib
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from reader.models import Article
+from reader.sources.common import ParseFailure
+from reader.sources.jsonfile import iter_json, iter_json_lines
+from reader.sources.text import MAX_TEXT_BYTES, parse_text, read_text_file, split_name
+from reader.store import Store
+from reader.text.sanitize import clean_line
+
+__all__ = [
+    "SUPPORTED_SUFFIXES",
+    "ImportFailure",
+    "ImportProgress",
+    "ImportReport",
+    "import_paths",
+    "seed_paths",
+]
+
+TEXT, JSON, JSON_LINES, ZIP = "text", "json", "jsonl", "zip"
+SUPPORTED_SUFFIXES: dict[str, str] = {
+    ".txt": TEXT,
+    ".json": JSON,
+    ".jsonl": JSON_LINES,
+    ".ndjson": JSON_LINES,
+    ".zip": ZIP,
+}
+# A JSON document is parsed whole (JSON Lines stream and have no limit). json.loads needs
+# several times the file size in memory, so refuse sizes that would exhaust it.
+MAX_JSON_BYTES = 512 * 1024 * 1024
+_GROUP_PREFIX = "file:"
+# Files that describe a collection rather than being part of it (bbc/README.TXT). Skipped in
+# folders and archives; named explicitly, they are imported like any other file.
+_NOT_ARTICLES = frozenset({"readme", "license", "licence", "copying"})
+
+# What reading a file or an archive member can raise; anything else is reported as an
+# unexpected error of that one file, so the import still continues.
+_READ_ERRORS = (OSError, EOFError, zipfile.BadZipFile, zlib.error, RuntimeError)
+# Errors of one article's data (not of the database): retried one by one to isolate them.
+_DATA_ERRORS = (sqlite3.IntegrityError, sqlite3.InterfaceError, sqlite3.DataError, ValueError)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportFailure:
+    """One file or record that was not imported. `origin` reads `dir/a.zip:inner.json#17`."""
+
+    origin: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImportProgress:
+    """Where an import is. `done` of `total` units (files and archive members) are finished;
+    `current` is the unit being read. The counts include only stored batches."""
+
+    done: int
+    total: int
+    current: str
+    added: int
+    duplicates: int
+    failed: int
+
+
+@dataclass(slots=True)
+class ImportReport:
+    added: int = 0
+    duplicates: int = 0
+    failures: list[ImportFailure] = field(default_factory=list)
+    skipped: int = 0  # files of unsupported types found inside folders and archives
+    ids: list[int] = field(default_factory=list)  # of the added articles, in import order
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """One file to parse: a file on disk (`member` None) or a member of the zip at `path`."""
+
+    origin: str
+    kind: str
+    path: Path
+    member: str | None = None
+    group: str | None = None  # translation group of a text edition with siblings
+
+
+def _kind(name: str) -> str | None:
+    return SUPPORTED_SUFFIXES.get(os.path.splitext(name)[1].lower())
+
+
+def _hidden(name: str) -> bool:
+    return name.startswith(".") or name == "__MACOSX"  # macOS puts resource forks there
+
+
+def _kind_in_collection(name: str) -> str | None:
+    """The kind of a file found in a folder or archive; None for files to skip."""
+    stem = os.path.splitext(posixpath.basename(name))[0].lower()
+    return None if stem in _NOT_ARTICLES else _kind(name)
+
+
+def _editions(text_names: list[str]) -> Counter[str]:
+    """How many text files share each story NAME (`NAME.txt`, `NAME.ar.txt`...)."""
+    return Counter(split_name(name)[0] for name in text_names)
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return str(error) or type(error).__name__
+
+
+def _failure(origin: str, reason: str) -> ImportFailure:
+    # File and member names are untrusted too, and the CLI prints failures to the terminal.
+    return ImportFailure(clean_line(origin), clean_line(reason))
+
+
+class _Planner:
+    """Lists the units of an import up front (cheaply: directory listings and zip indexes)
+    so progress can show a total, recording unreadable paths as failures."""
+
+    def __init__(self, report: ImportReport) -> None:
+        self.report = report
+        self.units: list[_Unit] = []
+        self._siblings: dict[Path, Counter[str]] = {}
+
+    def fail(self, origin: str, reason: str) -> None:
+        self.report.failures.append(_failure(origin, reason))
+
+    def add_path(self, path: Path, origin: str) -> None:
+        try:
+            is_dir = path.is_dir()
+            exists = is_dir or path.exists()
+        except OSError as error:
+            self.fail(origin, f"cannot read: {_reason(error)}")
+            return
+        if not exists:
+            self.fail(origin, "not found")
+        elif is_dir:
+            self._walk(path, origin)
+        elif not path.is_file():
+            self.fail(origin, "not a regular file")
+        else:
+            kind = _kind(path.name)
+            if kind is None:
+                supported = ", ".join(SUPPORTED_SUFFIXES)
+                self.fail(origin, f"unsupported file type (supported: {supported})")
+            elif kind == ZIP:
+                self._add_zip(path, origin)
+            else:
+                self._add_file(path, origin, kind, self._sibling_names(path.parent))
+
+    def _sibling_names(self, directory: Path) -> Counter[str]:
+        # An explicitly named edition is linked to the editions next to it on disk, so
+        # importing `story.txt` and later `story.ar.txt` still links them.
+        if directory not in self._siblings:
+            try:
+                names = [n for n in os.listdir(directory) if not _hidden(n) and _kind(n) == TEXT]
+            except OSError:
+                names = []
+            self._siblings[directory] = _editions(names)
+        return self._siblings[directory]
+
+    def _add_file(self, path: Path, origin: str, kind: str, editions: Counter[str]) -> None:
+        group = None
+        if kind == TEXT:
+            name = split_name(path.name)[0]
+            if editions[name] > 1:
+                group = f"{_GROUP_PREFIX}{path.resolve().parent / name}"
+        self.units.append(_Unit(origin, kind, path, group=group))
+
+    def _walk(self, directory: Path, origin: str) -> None:
+        try:
+            with os.scandir(directory) as scan:
+                entries = sorted(scan, key=lambda entry: entry.name)
+        except OSError as error:
+            self.fail(origin, f"cannot read folder: {_reason(error)}")
+            return
+        entries = [entry for entry in entries if not _hidden(entry.name)]
+        editions = _editions([e.name for e in entries if _kind_in_collection(e.name) == TEXT])
+        for entry in entries:
+            child, child_origin = Path(entry.path), os.path.join(origin, entry.name)
+            try:
+                if entry.is_dir(follow_symlinks=False):  # not following links: no cycles
+                    self._walk(child, child_origin)
+                    continue
+                is_file = entry.is_file()
+            except OSError as error:
+                self.fail(child_origin, f"cannot read: {_reason(error)}")
+                continue
+            kind = _kind_in_collection(entry.name) if is_file else None
+            if kind is None:
+                self.report.skipped += 1
+            elif kind == ZIP:
+                self._add_zip(child, child_origin)
+            else:
+                self._add_file(child, child_origin, kind, editions)
+
+    def _add_zip(self, path: Path, origin: str) -> None:
+        try:
+            with zipfile.ZipFile(path) as archive:
+                infos = archive.infolist()
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
+            reason = (
+                f"cannot read: {_reason(error)}"
+                if isinstance(error, OSError)
+                else f"not a valid zip archive: {error}"
+            )
+            self.fail(origin, reason)
+            return
+        members = sorted(
+            (info for info in infos if not info.is_dir()), key=lambda info: info.filename
+        )
+        members = [m for m in members if not any(map(_hidden, m.filename.split("/")))]
+        editions: dict[str, Counter[str]] = {}
+        for info in members:
+            if _kind_in_collection(info.filename) == TEXT:
+                folder, name = posixpath.split(info.filename)
+                editions.setdefault(folder, Counter())[split_name(name)[0]] += 1
+        archive_key = path.resolve()
+        for info in members:
+            kind = _kind_in_collection(info.filename)
+            if kind is None or kind == ZIP:  # archives inside archives are not opened
+                self.report.skipped += 1
+                continue
+            group = None
+            if kind == TEXT:
+                folder, name = posixpath.split(info.filename)
+                story = split_name(name)[0]
+                if editions[folder][story] > 1:
+                    group = f"{_GROUP_PREFIX}{archive_key}:{posixpath.join(folder, story)}"
+            self.units.append(_Unit(f"{origin}:{info.filename}", kind, path, info.filename, group))
+
+
+class _Importer:
+    def __init__(
+        self,
+        store: Store,
+        report: ImportReport,
+        total: int,
+        progress: Callable[[ImportProgress], None] | None,
+        batch_size: int,
+        source: str | None,
+    ) -> None:
+        self.store = store
+        self.report = report
+        self.total = total
+        self.progress = progress
+        self.batch_size = max(1, batch_size)
+        self.source = source
+        self.done = 0
+        self.current = ""
+        self.batch: list[Article] = []
+        self.origins: list[str] = []
+        self._archive: zipfile.ZipFile | None = None
+        self._archive_path: Path | None = None
+
+    # -- progress and failures ------------------------------------------------------------
+    def notify(self) -> None:
+        if self.progress is not None:
+            report = self.report
+            self.progress(
+                ImportProgress(
+                    self.done,
+                    self.total,
+                    self.current,
+                    report.added,
+                    report.duplicates,
+                    len(report.failures),
+                )
+            )
+
+    def fail(self, origin: str, reason: str) -> None:
+        self.report.failures.append(_failure(origin, reason))
+
+    # -- storing --------------------------------------------------------------------------
+    def flush(self, *, notify: bool = True) -> None:
+        if not self.batch:
+            return
+        batch, origins = self.batch, self.origins
+        self.batch, self.origins = [], []
+        try:
+            self._store(batch)
+        except _DATA_ERRORS:
+            # The batch was rolled back. Store one by one so only the bad article fails;
+            # database-level errors (disk full, locked) are not caught and end the import.
+            for article, origin in zip(batch, origins, strict=True):
+                try:
+                    self._store([article])
+                except _DATA_ERRORS as error:
+                    self.fail(origin, f"cannot store: {error}")
+        if notify:
+            self.notify()
+
+    def _store(self, articles: list[Article]) -> None:
+        result = self.store.add_articles(articles)
+        self.report.added += result.added
+        self.report.duplicates += result.duplicates
+        self.report.ids.extend(result.ids)
+
+    # -- reading --------------------------------------------------------------------------
+    def _open_archive(self, path: Path) -> zipfile.ZipFile:
+        if self._archive_path != path or self._archive is None:
+            self.close()
+            self._archive = zipfile.ZipFile(path)
+            self._archive_path = path
+        return self._archive
+
+    def close(self) -> None:
+        if self._archive is not None:
+            self._archive.close()
+        self._archive, self._archive_path = None, None
+
+    def _parse(self, unit: _Unit) -> Iterator[Article | ParseFailure]:
+        if unit.member is None:
+            yield from self._parse_file(unit)
+            return
+        archive = self._open_archive(unit.path)
+        try:
+            info = archive.getinfo(unit.member)
+        except KeyError:  # the archive changed since it was listed
+            yield ParseFailure("member is missing from the archive")
+            return
+        if unit.kind == JSON_LINES:
+            with archive.open(info) as stream:
+                yield from iter_json_lines(stream, source=self.source)
+            return
+        limit = MAX_TEXT_BYTES if unit.kind == TEXT else MAX_JSON_BYTES
+        if info.file_size > limit:
+            yield ParseFailure(f"too large ({info.file_size:,} bytes)")
+            return
+        data = archive.read(info)
+        if unit.kind == TEXT:
+            language = split_name(posixpath.basename(unit.member))[1]
+            yield parse_text(
+                data, source=self.source, language=language, translation_group=unit.group
+            )
+        else:
+            yield from iter_json(data, source=self.source)
+
+    def _parse_file(self, unit: _Unit) -> Iterator[Article | ParseFailure]:
+        if unit.kind == TEXT:
+            yield read_text_file(unit.path, source=self.source, translation_group=unit.group)
+        elif unit.kind == JSON_LINES:
+            with unit.path.open("rb") as stream:
+                yield from iter_json_lines(stream, source=self.source)
+        else:
+            size = unit.path.stat().st_size
+            if size > MAX_JSON_BYTES:
+                yield ParseFailure(f"too large ({size:,} bytes); use JSON Lines")
+                return
+            yield from iter_json(unit.path.read_bytes(), source=self.source)
+
+    def run(self, units: list[_Unit]) -> None:
+        try:
+            for unit in units:
+                self.current = clean_line(unit.origin)  # shown by the UI: untrusted
+                self.notify()
+                self._run_unit(unit)
+                self.done += 1
+            self.current = ""
+            self.flush(notify=False)
+        finally:
+            self.close()
+        self.notify()
+
+    def _run_unit(self, unit: _Unit) -> None:
+        items = self._parse(unit)
+        while True:
+            try:
+                item = next(items)
+            except StopIteration:
+                return
+            except _READ_ERRORS as error:  # records read before the error are kept
+                self.fail(unit.origin, f"cannot read: {_reason(error)}")
+                return
+            except Exception as error:  # a parser bug must not end the whole import
+                self.fail(unit.origin, f"unexpected error: {type(error).__name__}: {error}")
+                return
+            if isinstance(item, ParseFailure):
+                self.fail(unit.origin + item.where, item.reason)
+                continue
+            self.batch.append(item)
+            self.origins.append(unit.origin)
+            if len(self.batch) >= self.batch_size:
+                self.flush()
+
+
+def import_paths(
+    store: Store,
+    paths: Sequence[str | Path],
+    *,
+    progress: Callable[[ImportProgress], None] | None = None,
+    batch_size: int = 500,
+    source: str | None = None,
+) -> ImportReport:
+    """Import files (.txt, .json, .jsonl, .ndjson), folders (recursively, in name order,
+    skipping hidden entries and counting unsupported files as skipped) and .zip archives.
+
+    Known articles count as duplicates. Paths that are missing or unreadable, unsupported
+    files named explicitly, corrupt archives and bad records are failures in the report;
+    the rest is imported. `source` names the source of articles that do not name their own
+    (text files never do). `progress` is called as each unit starts and each batch is stored;
+    an exception raised from it stops the import, keeping the batches already stored.
+    """
+    if isinstance(paths, str | Path):  # a lone path would otherwise be iterated by character
+        paths = [paths]
+    report = ImportReport()
+    planner = _Planner(report)
+    for path in paths:
+        planner.add_path(Path(path), str(path))
+    importer = _Importer(store, report, len(planner.units), progress, batch_size, source)
+    importer.run(planner.units)
+    return report
+
+
+def seed_paths() -> list[Path]:
+    """The bundled seed articles: `reader/seeds` in an installed wheel, else the `seeds/`
+    folder at the root of a development checkout."""
+    packaged = resources.files("reader") / "seeds"
+    if isinstance(packaged, Path) and packaged.is_dir():
+        root = packaged
+    else:
+        root = Path(__file__).resolve().parents[2] / "seeds"
+    if not root.is_dir():
+        return []
+    return sorted(
+        path
+        for path in root.rglob("*")
+        if path.is_file()
+        and _kind(path.name) not in (None, ZIP)
+        and not any(_hidden(part) for part in path.relative_to(root).parts)
+    )

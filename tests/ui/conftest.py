@@ -1,0 +1,31 @@
+"""A library with the bundled seeds (and any extra articles a test adds), indexed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from reader.config import library_home
+from reader.models import Article
+from reader.session import Session
+from reader.ui.app import NewsReaderApp
+
+
+@pytest.fixture
+def session() -> Session:
+    session = Session(library_home())
+    session.ensure_seeded()
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def make_app(session: Session) -> Callable[..., NewsReaderApp]:
+    def make(*extra: Article) -> NewsReaderApp:
+        if extra:
+            session.store.add_articles(extra)
+        session.catch_up_index()
+        return NewsReaderApp(session, index_in_background=False)
+
+    return make

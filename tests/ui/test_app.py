@@ -1,0 +1,167 @@
+"""The real app, driven by Pilot: start, move, open, search, toggle, quit."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from textual.widgets import ContentSwitcher, Input
+
+from reader.models import Article
+from reader.ui.app import NewsReaderApp
+from reader.ui.help import HelpScreen
+
+SIZE = (120, 36)
+
+
+def row_text(widget, y: int) -> str:
+    return "".join(segment.text for segment in widget.render_line(y))
+
+
+def reader_text(app: NewsReaderApp) -> str:
+    return "\n".join(line.plain() for line in app.reader.view.lines)
+
+
+async def settle(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_starts_on_the_bundled_articles(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.articles.row_count == 2
+        assert app.focused is app.articles
+        assert app.reader.article is not None  # the highlighted article is shown at once
+        titles = {row_text(app.articles, 0), row_text(app.articles, 1)}
+        assert any("U.S. Warns Iraqi Militants" in t for t in titles)
+
+
+async def test_move_open_marks_read_and_toggles(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        first = app.articles.current.id
+        await pilot.press("j")
+        second = app.articles.current.id
+        assert second != first
+        assert app.reader.article.id == second
+        await pilot.press("k", "G")
+        assert app.articles.current.id == second
+        await pilot.press("g", "enter")
+        assert app.focused is app.reader
+        assert app.store.get(first).read
+        await pilot.press("r")
+        assert not app.store.get(first).read
+        await pilot.press("s")
+        assert app.store.get(first).starred
+        await pilot.press("s")
+        assert not app.store.get(first).starred
+
+
+async def test_unread_only_hides_read_articles(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "shift+tab")  # open the first, back to the list
+        await pilot.press("u")
+        assert app.articles.row_count == 1
+        await pilot.press("u")
+        assert app.articles.row_count == 2
+
+
+async def test_search_as_you_type_and_next_result(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        assert isinstance(app.focused, Input)
+        await pilot.press(*"Mosul")
+        await settle(pilot)
+        assert app.query_one("#lists", ContentSwitcher).current == "results"
+        assert app.results.row_count == 1  # only the English edition says Mosul in Latin
+        assert "Mosul" in row_text(app.results, 1) or "Mosul" in row_text(app.results, 0)
+        await pilot.press("enter")
+        assert app.focused is app.results
+        await pilot.press("enter")
+        assert app.focused is app.reader
+        assert app.reader.view.match_lines  # the query's matches are highlighted
+        await pilot.press("escape", "escape")
+        assert isinstance(app.focused, Input)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.query_one("#lists", ContentSwitcher).current == "articles"
+
+
+async def test_arabic_search_finds_the_arabic_edition(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await pilot.press(*"الموصل")
+        await settle(pilot)
+        assert app.results.row_count == 1
+        hit = app.results.current
+        assert app.store.get(hit.id).language == "ar"
+        # the preview line shows the query in visual order, the box keeps it logical
+        assert app.search_pane.input.value == "الموصل"
+
+
+async def test_bad_query_says_what_is_wrong(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *'"unclosed')
+        await settle(pilot)
+        status = app.search_pane.query_one("#status")
+        assert status.has_class("error")
+        assert str(status.render()).strip()
+
+
+async def test_translation_link_opens_the_other_edition(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        english = next(
+            i for i in range(2) if app.store.get(app.articles.row_at(i).id).language == "en"
+        )
+        app.articles.move_to(english)
+        await pilot.press("enter")
+        assert app.reader.view.link_line is not None
+        await pilot.press("t")
+        assert app.reader.article.language == "ar"
+        await pilot.press("t")
+        assert app.reader.article.language == "en"
+
+
+async def test_markup_and_escapes_in_titles_show_literally(make_app) -> None:
+    app = make_app(
+        Article(
+            title="[bold red]x[/] [link=file:///etc/passwd]y[/link]",
+            body="Body with \x1b]52;c;ZXZpbA==\x07 clipboard write",
+            published=datetime(2030, 1, 1, tzinfo=UTC),
+        )
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "[bold red]x[/] [link=file:///etc/passwd]y[/link]" in row_text(app.articles, 0)
+
+
+async def test_help_lists_keys_and_closes(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_q_quits(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0 or app.return_code is None
+    assert not app.is_running

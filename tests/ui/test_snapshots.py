@@ -1,0 +1,66 @@
+"""Snapshots of the main screens (pytest-textual-snapshot); update with --snapshot-update."""
+
+from __future__ import annotations
+
+SIZE = (120, 36)
+
+
+async def _settle(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def test_list_and_reading_pane(snap_compare, make_app) -> None:
+    app = make_app()
+
+    async def open_english(pilot) -> None:
+        await _settle(pilot)
+        store = pilot.app.store
+        index = next(
+            i for i in range(2) if store.get(pilot.app.articles.row_at(i).id).language == "en"
+        )
+        pilot.app.articles.move_to(index)
+        await pilot.press("enter")
+        await _settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=open_english)
+
+
+def test_arabic_edition(snap_compare, make_app) -> None:
+    app = make_app()
+
+    async def open_arabic(pilot) -> None:
+        await _settle(pilot)
+        store = pilot.app.store
+        index = next(
+            i for i in range(2) if store.get(pilot.app.articles.row_at(i).id).language == "ar"
+        )
+        pilot.app.articles.move_to(index)
+        await pilot.press("enter")
+        await _settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=open_arabic)
+
+
+def test_arabic_search_results(snap_compare, make_app) -> None:
+    app = make_app()
+
+    async def search(pilot) -> None:
+        await _settle(pilot)
+        await pilot.press("slash", *"العراق")
+        await _settle(pilot)
+        await pilot.press("enter")
+        await _settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=search)
+
+
+def test_help_screen(snap_compare, make_app) -> None:
+    app = make_app()
+
+    async def open_help(pilot) -> None:
+        await _settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=open_help)
