@@ -42,7 +42,7 @@ class ReadingPane(ScrollView, can_focus=True):
         "reading--current-match",
     }
     DEFAULT_CSS = """
-    ReadingPane { padding: 0 1; overflow-x: hidden; }
+    ReadingPane { padding: 0 1; overflow-x: hidden; scrollbar-gutter: stable; }
     ReadingPane > .reading--title { text-style: bold; color: $text-primary; }
     ReadingPane > .reading--meta { color: $text-muted; }
     ReadingPane > .reading--link { color: $text-accent; text-style: underline; }

@@ -45,7 +45,7 @@ class RowList(ScrollView, Generic[Row], can_focus=True):
         "rowlist--highlight",
     }
     DEFAULT_CSS = """
-    RowList { overflow-x: hidden; }
+    RowList { overflow-x: hidden; scrollbar-gutter: stable; }
     RowList > .rowlist--cursor { background: $block-cursor-blurred-background; }
     RowList:focus > .rowlist--cursor {
         background: $block-cursor-background; color: $block-cursor-foreground;

@@ -67,7 +67,7 @@ class SearchPane(Vertical):
     def compose(self) -> ComposeResult:
         yield SearchInput(
             self.history,
-            placeholder='/ to search   e.g. العراق  ·  "prime minister"  ·  lang:ar',
+            placeholder='/ search: words, "a phrase", prefix*, lang:ar, is:unread  (? for more)',
             id="query",
         )
         yield Static("", id="preview")

@@ -144,7 +144,12 @@ async def test_markup_and_escapes_in_titles_show_literally(make_app) -> None:
     )
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert "[bold red]x[/] [link=file:///etc/passwd]y[/link]" in row_text(app.articles, 0)
+        assert "[bold red]x[/] [link=file:///etc/passwd]y" in row_text(app.articles, 0)
+        await pilot.press("enter")
+        shown = reader_text(app)
+        assert "[bold red]x[/] [link=file:///etc/passwd]y[/link]" in shown
+        assert "\x1b" not in shown and "\x07" not in shown
+        assert "Body with  clipboard write" in shown
 
 
 async def test_help_lists_keys_and_closes(make_app) -> None:
