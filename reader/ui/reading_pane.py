@@ -7,18 +7,20 @@ from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
-from textual import events
+from textual import events, work
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.worker import get_current_worker
 
 from reader.models import Article
-from reader.text.article import BLANK, LINK, META, TITLE, ArticleView, layout_article
+from reader.text.article import BLANK, LINK, META, TITLE, ArticleView, ViewLine, layout_article
 from reader.ui.cells import styled_cells
 
 MAX_MEASURE = 100  # cells: long lines are hard to read, even on a wide terminal
+BIG_ARTICLE_CHARS = 200_000
 
 
 class ReadingPane(ScrollView, can_focus=True):
@@ -99,18 +101,37 @@ class ReadingPane(ScrollView, can_focus=True):
 
     def _relayout(self) -> None:
         self._width = self.text_width
-        if self.article is None:
-            self.view = ArticleView((), (), None)
+        article = self.article
+        if article is None:
+            self._apply(None, ArticleView((), (), None))
+        elif len(article.body) > BIG_ARTICLE_CHARS:
+            # A huge article takes a moment to lay out: never make the keyboard wait for it.
+            self._apply(article, ArticleView((ViewLine("Laying out a long article…"),), (), None))
+            self._layout_in_background(article, self._width)
         else:
-            self.view = layout_article(
-                self.article,
-                self._width,
-                mode=self.mode,
-                harakat=self.harakat,
-                has_translation=self.has_translation,
-                match_spans=self._match_spans,
-            )
-        self.virtual_size = Size(self._width, len(self.view.lines))
+            self._apply(article, self._layout(article, self._width))
+
+    def _layout(self, article: Article, width: int) -> ArticleView:
+        return layout_article(
+            article,
+            width,
+            mode=self.mode,
+            harakat=self.harakat,
+            has_translation=self.has_translation,
+            match_spans=self._match_spans,
+        )
+
+    @work(thread=True, exclusive=True, group="layout")
+    def _layout_in_background(self, article: Article, width: int) -> None:
+        view = self._layout(article, width)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._apply, article, view, width)
+
+    def _apply(self, article: Article | None, view: ArticleView, width: int | None = None) -> None:
+        if article is not self.article or (width is not None and width != self._width):
+            return  # another article was opened, or the pane resized, meanwhile
+        self.view = view
+        self.virtual_size = Size(self._width, len(view.lines))
         self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:

@@ -170,3 +170,20 @@ async def test_q_quits(make_app) -> None:
         await pilot.pause()
     assert app.return_code == 0 or app.return_code is None
     assert not app.is_running
+
+
+async def test_a_huge_article_opens_without_blocking(make_app) -> None:
+    paragraph = "A sentence of a very long article, repeated to make it huge. " * 40
+    app = make_app(
+        Article(
+            title="Huge",
+            body="\n".join([paragraph] * 400),  # about 1 MB
+            published=datetime(2031, 1, 1, tzinfo=UTC),
+        )
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.reader.article.title == "Huge"
+        assert len(app.reader.view.lines) > 5000
