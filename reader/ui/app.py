@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -19,13 +20,13 @@ from reader.config import resolve_bidi_mode, vte_explicit_mode
 from reader.history import SearchHistory
 from reader.models import Article
 from reader.session import Session
-from reader.store import ListFilter
 from reader.ui.article_list import ArticleList
 from reader.ui.help import HelpScreen
 from reader.ui.reading_pane import ReadingPane
 from reader.ui.results_list import ResultsList
 from reader.ui.rowlist import RowList
 from reader.ui.search_pane import SearchInput, SearchPane
+from reader.ui.sources import ALL_SOURCES, SourcePicker
 
 FIRST_PAGE = 50
 
@@ -42,6 +43,8 @@ class NewsReaderApp(App[int]):
         Binding("s", "toggle_star", "Star", id="app.star"),
         Binding("u", "toggle_unread_only", "Unread only", id="app.unread"),
         Binding("o", "toggle_sort", "Sort", id="app.sort"),
+        Binding("f", "pick_source", "Sources", id="app.sources"),
+        Binding("R", "refresh_feeds", "Refresh feeds", id="app.refresh"),
         Binding("n", "next_result(1)", "Next result", id="app.next_result"),
         Binding("N", "next_result(-1)", "Prev result", id="app.prev_result"),
     ]
@@ -110,9 +113,10 @@ class NewsReaderApp(App[int]):
         self._update_subtitle()
 
     def _update_subtitle(self) -> None:
-        total = self.articles.row_count
-        shown = "unread" if self.articles.list_filter.unread_only else "articles"
-        self.sub_title = f"{total} {shown}"
+        list_filter = self.articles.list_filter
+        shown = "unread" if list_filter.unread_only else "articles"
+        where = f" from {list_filter.source}" if list_filter.source else ""
+        self.sub_title = f"{self.articles.row_count:,} {shown}{where}"
 
     # -- index ----------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="index")
@@ -312,7 +316,7 @@ class NewsReaderApp(App[int]):
     def action_toggle_unread_only(self) -> None:
         current = self.articles.list_filter
         keep = self._current_id()
-        self.articles.reload(ListFilter(unread_only=not current.unread_only), keep_id=keep)
+        self.articles.reload(replace(current, unread_only=not current.unread_only), keep_id=keep)
         self._update_subtitle()
         self.notify("Showing unread only" if not current.unread_only else "Showing all", timeout=2)
 
@@ -328,6 +332,68 @@ class NewsReaderApp(App[int]):
         target.move_to(target.cursor + step)
         if target.current is not None:
             self.open_article(target.current.id, mark_read=True)
+
+    def action_pick_source(self) -> None:
+        current = self.articles.list_filter
+
+        def picked(choice: str | None) -> None:
+            if choice is None:
+                return
+            source = None if choice == ALL_SOURCES else choice
+            self.articles.reload(replace(current, source=source), keep_id=self._current_id())
+            self._update_subtitle()
+            self.articles.focus()
+
+        picker = SourcePicker(self.store.sources(), current.source, self.mode, self.harakat)
+        self.push_screen(picker, picked)
+
+    # -- feeds ----------------------------------------------------------------------------
+    def action_refresh_feeds(self) -> None:
+        if not self.store.feeds():
+            self.notify(
+                "No feeds yet. Subscribe with `newsreader feeds add URL` or "
+                "`newsreader opml import FILE`.",
+                severity="warning",
+            )
+            return
+        self.refresh_feeds()
+
+    @work(thread=True, exclusive=True, group="feeds")
+    def refresh_feeds(self) -> None:
+        from reader.sources.feeds import refresh_feeds
+
+        worker = get_current_worker()
+        report = refresh_feeds(
+            self.store,
+            on_progress=lambda p: self.call_from_thread(self._feed_progress, p),
+            on_articles=lambda ids: self.call_from_thread(self._articles_arrived),
+            cancelled=lambda: worker.is_cancelled,
+        )
+        if worker.is_cancelled:
+            return
+        failed = report.failed
+        summary = f"Feeds refreshed: {report.added} new, {report.updated} updated"
+        if failed:
+            summary += f", {len(failed)} failed ({failed[0].label}: {failed[0].error})"
+        self.call_from_thread(self._feeds_done, summary, bool(failed))
+
+    def _feed_progress(self, progress: Any) -> None:
+        bar = self.query_one("#progress", ProgressBar)
+        bar.display = True
+        bar.update(total=progress.total or None, progress=progress.done)
+        what = "Fetching feeds" if progress.phase == "feeds" else "Fetching full articles"
+        self.search_pane.show_status(f"{what}: {progress.done:,} of {progress.total:,}")
+
+    def _articles_arrived(self) -> None:
+        self.articles.reload(keep_id=self._current_id())
+        self._update_subtitle()
+
+    def _feeds_done(self, summary: str, failed: bool) -> None:
+        self.query_one("#progress", ProgressBar).display = False
+        self.search_pane.show_status("")
+        self.notify(summary, severity="warning" if failed else "information", timeout=8)
+        if self.owns_library:
+            self.catch_up_index()
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
@@ -348,6 +414,12 @@ class NewsReaderApp(App[int]):
             "Toggle result order", "Sort results by relevance or date (o)", self.action_toggle_sort
         )
         yield SystemCommand("Rebuild search index", "Reindex every article", self.action_reindex)
+        yield SystemCommand(
+            "Refresh feeds", "Fetch every subscription (R)", self.action_refresh_feeds
+        )
+        yield SystemCommand(
+            "Pick a source", "Show one source's articles (f)", self.action_pick_source
+        )
 
 
 def run_app(session: Session) -> int:

@@ -24,6 +24,8 @@ KEYS = (
     ("u", "show unread only / all"),
     ("t", "open the other edition (translation), also by clicking its link line"),
     ("y", "copy the article's text"),
+    ("f", "show one source (feed) only, with unread counts"),
+    ("R", "refresh feeds in the background"),
     ("Search", ""),
     ("/", "go to the search box (search as you type)"),
     ("↑ / ↓ in the box", "recall recent searches"),
