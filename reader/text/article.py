@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from reader.models import Article
-from reader.text.layout import layout_text
+from reader.text.layout import base_direction, cell_width, fit_line, layout_text
 
 TITLE, META, LINK, BODY, BLANK = "title", "meta", "link", "body", "blank"
 
@@ -34,10 +34,26 @@ class ArticleView:
     link_line: int | None  # the line that opens the translation, if any
 
 
-def meta_text(article: Article) -> str:
+META_SEPARATOR = " · "
+
+
+def meta_parts(article: Article) -> tuple[str, ...]:
     parts = [p for p in (article.source, article.author) if p]
     parts.append(article.published.isoformat() if article.published else "undated")
-    return " · ".join(parts)
+    return tuple(parts)
+
+
+def meta_line(parts: tuple[str, ...], width: int, rtl: bool, mode: str, harakat: str) -> ViewLine:
+    """Source, author and date, each laid out on its own so that bidi never mixes them up
+    (an Arabic author beside an ISO date would otherwise swap their digits around)."""
+    if mode == "terminal":
+        text = META_SEPARATOR.join(parts)
+        return ViewLine(fit_line(text, width, mode=mode, harakat=harakat).text)
+    pieces = [fit_line(p, max(1, cell_width(p)), mode=mode, harakat=harakat).text for p in parts]
+    text = META_SEPARATOR.join(reversed(pieces) if rtl else pieces)
+    if cell_width(text) > width:
+        text = fit_line(text, width, mode="terminal").text  # already visual: just cut it
+    return ViewLine(text, max(0, width - cell_width(text)) if rtl else 0, META)
 
 
 def is_translation_label(paragraph: str) -> bool:
@@ -61,7 +77,7 @@ def layout_article(
     """
     return _layout(
         article.title,
-        meta_text(article),
+        meta_parts(article),
         article.body,
         article.language,
         max(1, width),
@@ -75,7 +91,7 @@ def layout_article(
 @lru_cache(maxsize=64)
 def _layout(
     title: str,
-    meta: str,
+    meta: tuple[str, ...],
     body: str,
     language: str | None,
     width: int,
@@ -96,7 +112,7 @@ def _layout(
                 lines.append(ViewLine(line.text, line.indent, role))
 
     add(title, TITLE, language)
-    add(meta, META, None)
+    lines.append(meta_line(meta, width, base_direction(title, language), mode, harakat))
     for paragraph in layout_text(body, width, language=language, mode=mode, harakat=harakat):
         if not paragraph.lines:
             continue

@@ -86,7 +86,8 @@ class SearchPane(Vertical):
             preview.update("")
             return
         line = fit_line(value, width, mode=self.mode, harakat=self.harakat)
-        preview.update(Text(" " * line.indent + line.text))  # Text: never parsed as markup
+        # Text, not a str: the query is never parsed as markup.
+        preview.update(Text(line.text, justify="right" if line.rtl else "left"))
 
     def show_status(self, message: str, *, error: bool = False) -> None:
         status = self.query_one("#status", Static)
