@@ -586,6 +586,11 @@ class SearchIndex:
             ) from error
         return self._searcher
 
+    def warm_up(self) -> None:
+        """Open the searcher and its filter table now, so the first keystroke is not slow."""
+        with contextlib.suppress(SearchError):
+            self._table(self._get_searcher())
+
     def _table(self, searcher: Any) -> _DocTable:
         reader = searcher.reader()
         generation = reader.generation()

@@ -13,7 +13,7 @@ from textual.worker import get_current_worker
 from reader.models import Hit
 from reader.text.layout import VisualLine, fit_line
 from reader.ui.cells import styled_cells
-from reader.ui.rowlist import PAGE_SIZE, RowList
+from reader.ui.rowlist import RowList
 
 DATE_CELLS = 10
 SNIPPET_LEAD = 24  # logical characters kept before the first highlight
@@ -36,6 +36,7 @@ class ResultsList(RowList[Hit]):
     """`search_page(query, offset, limit)` runs in a worker thread and returns results."""
 
     row_height = 2
+    page_size = 20  # each hit costs a snippet: fetch about a screenful at a time
 
     def __init__(
         self,
@@ -59,7 +60,7 @@ class ResultsList(RowList[Hit]):
         self.reset(total, first_page=list(hits))
 
     def fetch_rows(self, offset: int, limit: int) -> list[Hit] | None:
-        page_no = offset // PAGE_SIZE
+        page_no = offset // self.page_size
         if page_no not in self._loading:
             self._loading.add(page_no)
             self._load_page(self.query, page_no)
@@ -67,7 +68,7 @@ class ResultsList(RowList[Hit]):
 
     @work(thread=True, group="results-page")
     def _load_page(self, query: str, page_no: int) -> None:
-        results = self.search_page(query, page_no * PAGE_SIZE, PAGE_SIZE)
+        results = self.search_page(query, page_no * self.page_size, self.page_size)
         if get_current_worker().is_cancelled:
             return
         self.app.call_from_thread(self._page_loaded, query, page_no, list(results.hits))
@@ -79,7 +80,7 @@ class ResultsList(RowList[Hit]):
         self._loading.discard(page_no)
         self._strips.clear()
         self.refresh()
-        if self.cursor // PAGE_SIZE == page_no:
+        if self.cursor // self.page_size == page_no:
             self.post_message(self.Highlighted(self, self.current))
 
     def render_row(self, row: Hit | None, width: int, selected: bool) -> list[Strip]:

@@ -21,7 +21,6 @@ from textual.strip import Strip
 
 Row = TypeVar("Row")
 
-PAGE_SIZE = 100
 CACHED_PAGES = 32
 
 
@@ -56,6 +55,7 @@ class RowList(ScrollView, Generic[Row], can_focus=True):
     RowList > .rowlist--highlight { background: $warning 60%; color: $text; }
     """
     row_height: ClassVar[int] = 1
+    page_size: ClassVar[int] = 100  # rows fetched at a time
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
 
     class Highlighted(Message):
@@ -110,10 +110,10 @@ class RowList(ScrollView, Generic[Row], can_focus=True):
     def row_at(self, index: int) -> Row | None:
         if not 0 <= index < self.row_count:
             return None
-        page_no, slot = divmod(index, PAGE_SIZE)
+        page_no, slot = divmod(index, self.page_size)
         page = self._pages.get(page_no)
         if page is None:
-            fetched = self.fetch_rows(page_no * PAGE_SIZE, PAGE_SIZE)
+            fetched = self.fetch_rows(page_no * self.page_size, self.page_size)
             if fetched is None:
                 return None
             page = fetched
