@@ -29,6 +29,8 @@ def snippet_window(text: str, highlights: tuple[tuple[int, int], ...]) -> tuple[
     if not highlights or highlights[0][0] <= SNIPPET_LEAD:
         return text, 0
     start = text.rfind(" ", 0, highlights[0][0] - SNIPPET_LEAD) + 1
+    if start == 0:  # no word boundary before the lead: keep the snippet as it is
+        return text, 0
     return "…" + text[start:], start - 1
 
 

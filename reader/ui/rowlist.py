@@ -135,7 +135,7 @@ class RowList(ScrollView, Generic[Row], can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         index, line = divmod(int(self.scroll_y) + y, self.row_height)
-        width = self.size.width
+        width = self.scrollable_content_region.width
         if index >= self.row_count or width <= 0:
             return Strip.blank(width, self.rich_style)
         selected = index == self.cursor
@@ -159,6 +159,8 @@ class RowList(ScrollView, Generic[Row], can_focus=True):
     def on_focus(self) -> None:
         self._strips.clear()
         self.refresh()
+        if self.row_count:  # show what the cursor is on as soon as the list is entered
+            self.post_message(self.Highlighted(self, self.current))
 
     def on_blur(self) -> None:
         self._strips.clear()

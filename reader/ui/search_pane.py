@@ -47,6 +47,7 @@ class SearchPane(Vertical):
     SearchPane > Input { border: tall $border-blurred; }
     SearchPane > Input:focus { border: tall $border; }
     SearchPane > #preview { height: 1; padding: 0 1; color: $text-muted; }
+    SearchPane > #preview.rtl { text-align: right; }
     SearchPane > #status { height: 1; padding: 0 1; color: $text-muted; }
     SearchPane > #status.error { color: $error; }
     """
@@ -86,8 +87,8 @@ class SearchPane(Vertical):
             preview.update("")
             return
         line = fit_line(value, width, mode=self.mode, harakat=self.harakat)
-        # Text, not a str: the query is never parsed as markup.
-        preview.update(Text(line.text, justify="right" if line.rtl else "left"))
+        preview.set_class(line.rtl, "rtl")
+        preview.update(Text(line.text))  # Text, not a str: never parsed as markup
 
     def show_status(self, message: str, *, error: bool = False) -> None:
         status = self.query_one("#status", Static)

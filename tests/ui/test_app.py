@@ -144,7 +144,7 @@ async def test_markup_and_escapes_in_titles_show_literally(make_app) -> None:
     )
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert "[bold red]x[/] [link=file:///etc/passwd]y" in row_text(app.articles, 0)
+        assert "[bold red]x[/] [link=file:///etc/passwd]" in row_text(app.articles, 0)
         await pilot.press("enter")
         shown = reader_text(app)
         assert "[bold red]x[/] [link=file:///etc/passwd]y[/link]" in shown
@@ -187,3 +187,16 @@ async def test_a_huge_article_opens_without_blocking(make_app) -> None:
         await settle(pilot)
         assert app.reader.article.title == "Huge"
         assert len(app.reader.view.lines) > 5000
+
+
+def test_snippet_window_starts_near_the_first_match() -> None:
+    from reader.ui.results_list import snippet_window
+
+    text = "…Weak US fuel and heating oil stocks have been a persistent worry for markets today"
+    start = text.index("worry")
+    window, shift = snippet_window(text, ((start, start + 5),))
+    assert window.startswith("…") and not window.startswith("……")
+    assert window[start - shift : start - shift + 5] == "worry"
+    # no boundary before the lead: unchanged, never a second ellipsis
+    short = "…Weakfuelandheatingoilstocks oil"
+    assert snippet_window(short, ((29, 32),)) == (short, 0)
