@@ -200,3 +200,59 @@ def test_snippet_window_starts_near_the_first_match() -> None:
     # no boundary before the lead: unchanged, never a second ellipsis
     short = "…Weakfuelandheatingoilstocks oil"
     assert snippet_window(short, ((29, 32),)) == (short, 0)
+
+
+async def test_recent_searches_are_recalled_with_arrows(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"Mosul", "enter")
+        await settle(pilot)
+        await pilot.press("slash")
+        app.search_pane.input.value = ""
+        await pilot.press(*"Iraq", "enter")
+        await settle(pilot)
+        await pilot.press("slash")
+        app.search_pane.input.value = ""
+        await pilot.press("up")
+        assert app.search_pane.input.value == "Iraq"
+        await pilot.press("up")
+        assert app.search_pane.input.value == "Mosul"
+        await pilot.press("down")
+        assert app.search_pane.input.value == "Iraq"
+    assert app.history.path.read_text(encoding="utf-8").split() == ["Mosul", "Iraq"]
+
+
+async def test_clicking_the_link_line_opens_the_translation(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        english = next(
+            i for i in range(2) if app.store.get(app.articles.row_at(i).id).language == "en"
+        )
+        app.articles.move_to(english)
+        await pilot.press("enter")
+        line = app.reader.view.link_line
+        link = app.reader.view.lines[line]
+        column = link.indent + 2 + 1  # inside the label, past the pane's padding
+        await pilot.click("#reader", offset=(column, line))
+        await pilot.pause()
+        assert app.reader.article.language == "ar"
+
+
+async def test_n_jumps_between_matches_in_the_article(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"Iraq")
+        await settle(pilot)
+        await pilot.press("enter", "enter")
+        assert app.focused is app.reader
+        matches = app.reader.view.match_lines
+        assert len(matches) > 3
+        await pilot.press("n")
+        assert app.reader.current_match == 0
+        await pilot.press("n", "n")
+        assert app.reader.current_match == 2
+        await pilot.press("N")
+        assert app.reader.current_match == 1
