@@ -7,10 +7,8 @@ from textual.strip import Strip
 
 from reader.models import ArticleRow
 from reader.store import ListFilter, Store
-from reader.text.layout import fit_line
-from reader.ui.rowlist import RowList
+from reader.ui.rowlist import DATE_CELLS, RowList, short_date
 
-DATE_CELLS = 10
 SOURCE_CELLS = 14
 
 
@@ -20,10 +18,8 @@ class ArticleList(RowList[ArticleRow]):
     def __init__(
         self, store: Store, *, mode: str = "app", harakat: str = "keep", id: str | None = None
     ) -> None:
-        super().__init__(id=id)
+        super().__init__(mode=mode, harakat=harakat, id=id)
         self.store = store
-        self.mode = mode
-        self.harakat = harakat
         self.list_filter = ListFilter()
 
     def reload(self, list_filter: ListFilter | None = None, keep_id: int | None = None) -> None:
@@ -53,28 +49,11 @@ class ArticleList(RowList[ArticleRow]):
         show_date = width >= 40
         tail_cells = (SOURCE_CELLS + 1 if show_source else 0) + (DATE_CELLS + 1 if show_date else 0)
         title_cells = max(1, width - 3 - tail_cells)
-        title = fit_line(
-            row.title or "(untitled)",
-            title_cells,
-            language=row.language,
-            mode=self.mode,
-            harakat=self.harakat,
-        )
         title_style = self.style_for("rowlist--unread") if not row.read else None
-        segments = [
-            *marks,
-            Segment(
-                " " * title.indent
-                + title.text
-                + " " * max(0, title_cells - title.indent - title.width),
-                title_style,
-            ),
-        ]
+        title = self.column(row.title or "(untitled)", title_cells, row.language)
+        segments = [*marks, Segment(title, title_style)]
         if show_source:
-            source = fit_line(row.source or "", SOURCE_CELLS, mode=self.mode, harakat=self.harakat)
-            pad = " " * max(0, SOURCE_CELLS - source.indent - source.width)
-            segments.append(Segment(" " + " " * source.indent + source.text + pad, dim))
+            segments.append(Segment(" " + self.column(row.source or "", SOURCE_CELLS), dim))
         if show_date:
-            date = row.published.date().isoformat() if row.published else "undated"
-            segments.append(Segment(" " + date.rjust(DATE_CELLS), dim))
+            segments.append(Segment(" " + short_date(row.published).rjust(DATE_CELLS), dim))
         return [self.fit(segments, width, base)]

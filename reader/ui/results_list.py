@@ -11,17 +11,11 @@ from textual.strip import Strip
 from textual.worker import get_current_worker
 
 from reader.models import Hit
-from reader.text.layout import VisualLine, fit_line
+from reader.text.layout import fit_line
 from reader.ui.cells import styled_cells
-from reader.ui.rowlist import RowList
+from reader.ui.rowlist import DATE_CELLS, RowList, short_date
 
-DATE_CELLS = 10
 SNIPPET_LEAD = 24  # logical characters kept before the first highlight
-
-
-def padded(line: VisualLine, width: int) -> str:
-    """The line placed in a column of `width` cells."""
-    return " " * line.indent + line.text + " " * max(0, width - line.indent - line.width)
 
 
 def snippet_window(text: str, highlights: tuple[tuple[int, int], ...]) -> tuple[str, int]:
@@ -48,10 +42,8 @@ class ResultsList(RowList[Hit]):
         harakat: str = "keep",
         id: str | None = None,
     ) -> None:
-        super().__init__(id=id)
+        super().__init__(mode=mode, harakat=harakat, id=id)
         self.search_page = search_page
-        self.mode = mode
-        self.harakat = harakat
         self.query = ""
         self._loading: set[int] = set()
 
@@ -90,19 +82,14 @@ class ResultsList(RowList[Hit]):
         if row is None:
             return [self.fit([Segment(" …")], width, base), self.fit([], width, base)]
         dim = self.style_for("rowlist--dim")
-        date = row.published.date().isoformat() if row.published else "undated"
         title_cells = max(1, width - 2 - DATE_CELLS - 1)
-        title = fit_line(
-            row.title or "(untitled)",
-            title_cells,
-            language=row.language,
-            mode=self.mode,
-            harakat=self.harakat,
-        )
         first = [
             Segment("  "),
-            Segment(padded(title, title_cells), self.style_for("rowlist--unread")),
-            Segment(" " + date.rjust(DATE_CELLS), dim),
+            Segment(
+                self.column(row.title or "(untitled)", title_cells, row.language),
+                self.style_for("rowlist--unread"),
+            ),
+            Segment(" " + short_date(row.published).rjust(DATE_CELLS), dim),
         ]
         snippet_cells = max(1, width - 4)
         text, shift = snippet_window(row.snippet.text, row.snippet.highlights)
@@ -116,7 +103,10 @@ class ResultsList(RowList[Hit]):
         second = [
             Segment("    "),
             *styled_cells(
-                padded(snippet, snippet_cells), marked, dim, self.style_for("rowlist--highlight")
+                " " * snippet.indent + snippet.text,
+                marked,
+                dim,
+                self.style_for("rowlist--highlight"),
             ),
         ]
         return [self.fit(first, width, base), self.fit(second, width, base)]

@@ -7,6 +7,7 @@ visible page costs. Subclasses say how to fetch and how to draw one row.
 from __future__ import annotations
 
 from collections import OrderedDict
+from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar
 
 from rich.segment import Segment
@@ -19,9 +20,16 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from reader.text.layout import fit_line
+
 Row = TypeVar("Row")
 
 CACHED_PAGES = 32
+DATE_CELLS = 10
+
+
+def short_date(value: datetime | None) -> str:
+    return value.date().isoformat() if value else "undated"
 
 
 class RowList(ScrollView, Generic[Row], can_focus=True):
@@ -70,8 +78,10 @@ class RowList(ScrollView, Generic[Row], can_focus=True):
             self.row_list = row_list
             self.row = row
 
-    def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
-        super().__init__(name=name, id=id)
+    def __init__(self, *, mode: str = "app", harakat: str = "keep", id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.mode = mode
+        self.harakat = harakat
         self.row_count = 0
         self._pages: OrderedDict[int, list[Row]] = OrderedDict()
         self._strips: OrderedDict[tuple[int, int, bool], list[Strip]] = OrderedDict()
@@ -150,6 +160,11 @@ class RowList(ScrollView, Generic[Row], can_focus=True):
 
     def style_for(self, name: str) -> Style:
         return self.get_component_rich_style(name, partial=True)
+
+    def column(self, text: str, cells: int, language: str | None = None) -> str:
+        """`text` laid out in a column of `cells` cells: shaped, reordered, aligned, cut."""
+        line = fit_line(text, cells, language=language, mode=self.mode, harakat=self.harakat)
+        return " " * line.indent + line.text + " " * max(0, cells - line.indent - line.width)
 
     def fit(self, segments: list[Segment], width: int, style: Style) -> Strip:
         """A strip of exactly `width` cells, `style` under everything."""

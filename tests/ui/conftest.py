@@ -29,3 +29,15 @@ def make_app(session: Session) -> Callable[..., NewsReaderApp]:
         return NewsReaderApp(session, index_in_background=False)
 
     return make
+
+
+async def open_edition(pilot, language: str) -> None:
+    """Move to the bundled story's edition in `language` and open it (Enter)."""
+    app = pilot.app
+    row = next(
+        i
+        for i in range(app.articles.row_count)
+        if app.store.get(app.articles.row_at(i).id).language == language
+    )
+    app.articles.move_to(row)
+    await pilot.press("enter")

@@ -9,6 +9,7 @@ from textual.widgets import ContentSwitcher, Input
 from reader.models import Article
 from reader.ui.app import NewsReaderApp
 from reader.ui.help import HelpScreen
+from tests.ui.conftest import open_edition
 
 SIZE = (120, 36)
 
@@ -122,11 +123,7 @@ async def test_translation_link_opens_the_other_edition(make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        english = next(
-            i for i in range(2) if app.store.get(app.articles.row_at(i).id).language == "en"
-        )
-        app.articles.move_to(english)
-        await pilot.press("enter")
+        await open_edition(pilot, "en")
         assert app.reader.view.link_line is not None
         await pilot.press("t")
         assert app.reader.article.language == "ar"
@@ -227,11 +224,7 @@ async def test_clicking_the_link_line_opens_the_translation(make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        english = next(
-            i for i in range(2) if app.store.get(app.articles.row_at(i).id).language == "en"
-        )
-        app.articles.move_to(english)
-        await pilot.press("enter")
+        await open_edition(pilot, "en")
         line = app.reader.view.link_line
         link = app.reader.view.lines[line]
         column = link.indent + 2 + 1  # inside the label, past the pane's padding

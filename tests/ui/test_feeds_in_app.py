@@ -9,9 +9,7 @@ from tests.ui.test_app import SIZE, settle
 async def test_refresh_adds_articles_and_sources_filter(make_app, session) -> None:
     server = FeedServer()
     try:
-        server.routes["/world.xml"] = Route(
-            rss(item(1) + item(2), title="World Wire"), etag='"v1"'
-        )
+        server.routes["/world.xml"] = Route(rss(item(1) + item(2), title="World Wire"), etag='"v1"')
         session.store.add_feed(server.url("/world.xml"), "World Wire")
         app = make_app()
         async with app.run_test(size=SIZE) as pilot:

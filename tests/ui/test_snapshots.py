@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tests.ui.conftest import open_edition
+
 SIZE = (120, 36)
 
 
@@ -15,12 +17,7 @@ def test_list_and_reading_pane(snap_compare, make_app) -> None:
 
     async def open_english(pilot) -> None:
         await _settle(pilot)
-        store = pilot.app.store
-        index = next(
-            i for i in range(2) if store.get(pilot.app.articles.row_at(i).id).language == "en"
-        )
-        pilot.app.articles.move_to(index)
-        await pilot.press("enter")
+        await open_edition(pilot, "en")
         await _settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=open_english)
@@ -31,12 +28,7 @@ def test_arabic_edition(snap_compare, make_app) -> None:
 
     async def open_arabic(pilot) -> None:
         await _settle(pilot)
-        store = pilot.app.store
-        index = next(
-            i for i in range(2) if store.get(pilot.app.articles.row_at(i).id).language == "ar"
-        )
-        pilot.app.articles.move_to(index)
-        await pilot.press("enter")
+        await open_edition(pilot, "ar")
         await _settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=open_arabic)
