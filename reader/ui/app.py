@@ -201,6 +201,7 @@ class NewsReaderApp(App[int]):
 
     @work(thread=True, exclusive=True, group="search")
     def run_search(self, query: str) -> None:
+        from reader.search.index import IndexCorruptError, IndexNotReadyError
         from reader.search.query import QueryError
 
         worker = get_current_worker()
@@ -213,15 +214,23 @@ class NewsReaderApp(App[int]):
             if not worker.is_cancelled:
                 self.call_from_thread(self._show_error, query, str(error))
             return
+        except (IndexCorruptError, IndexNotReadyError):
+            # The store is the truth: rebuild from it, then this search runs again.
+            if not worker.is_cancelled and self.owns_library:
+                self.call_from_thread(self._repair_index, query)
+            return
         except Exception as error:
             if not worker.is_cancelled:
-                self.call_from_thread(
-                    self.search_pane.show_status, f"Search failed: {error}", error=True
-                )
+                self.call_from_thread(self._show_error, query, f"Search failed: {error}")
             return
         if worker.is_cancelled:  # a newer keystroke has started its own search
             return
         self.call_from_thread(self._show_results, query, results)
+
+    def _repair_index(self, query: str) -> None:
+        self.search_pane.show_status("The search index needs rebuilding; rebuilding it now…")
+        if not self._indexing.is_set():
+            self.catch_up_index()
 
     def _show_error(self, query: str, message: str) -> None:
         if query == self.search_pane.input.value:

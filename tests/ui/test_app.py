@@ -249,3 +249,17 @@ async def test_n_jumps_between_matches_in_the_article(make_app) -> None:
         assert app.reader.current_match == 2
         await pilot.press("N")
         assert app.reader.current_match == 1
+
+
+async def test_a_damaged_index_is_rebuilt_and_the_search_answered(make_app, session) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        session.index.close()
+        for toc in session.library.index_dir.glob("*.toc"):
+            toc.unlink()
+        await pilot.press("slash", *"Mosul")
+        await settle(pilot)  # the search fails, the rebuild runs, the search runs again
+        await settle(pilot)
+        assert app.query_one("#lists", ContentSwitcher).current == "results"
+        assert app.results.row_count == 1
