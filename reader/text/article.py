@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from reader.models import Article
-from reader.text.layout import base_direction, cell_width, fit_line, layout_text
+from reader.text.layout import base_direction, cell_width, fit_line, layout_text, to_logical
 
 TITLE, META, LINK, BODY, BLANK = "title", "meta", "link", "body", "blank"
 
@@ -22,9 +22,36 @@ class ViewLine:
     indent: int = 0
     role: str = BODY
     highlights: tuple[tuple[int, int], ...] = ()
+    # Where the line comes from, so a selection can be copied as logical text: the
+    # paragraph's logical text, its number, and the layout's logical-to-visual map.
+    source: str = ""
+    paragraph: int = -1
+    start: int = 0
+    columns: tuple[int, ...] = ()
 
     def plain(self) -> str:
         return (" " * self.indent + self.text).rstrip()
+
+    @property
+    def shown(self) -> str:
+        return " " * self.indent + self.text
+
+    def char_cells(self) -> list[int]:
+        """The cell column (within `text`) where each character of `text` starts."""
+        cells, column = [], 0
+        for char in self.text:
+            cells.append(column)
+            column += cell_width(char)
+        return cells
+
+    def logical_indices(self, first: int, last: int) -> list[int]:
+        """Indices into `source` of the characters drawn by `shown[first:last]`."""
+        cells = self.char_cells()
+        chosen = {
+            cells[i - self.indent]
+            for i in range(max(first, self.indent), min(last, len(self.shown)))
+        }
+        return [self.start + k for k, column in enumerate(self.columns) if column in chosen]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +62,39 @@ class ArticleView:
 
 
 META_SEPARATOR = " · "
+
+
+def selected_text(view: ArticleView, spans: dict[int, tuple[int, int]]) -> str:
+    """The logical text under a selection: `spans` maps line numbers to [first, last)
+    character offsets of `ViewLine.shown` (last -1: to the end of the line).
+
+    Screen lines are visual order and shaped; what is copied is the stored text, in
+    reading order, with the spaces that wrapping removed put back.
+    """
+    parts: list[str] = []
+    previous: tuple[int, int] | None = None  # (paragraph, last source index taken)
+    for y in sorted(spans):
+        line = view.lines[y]
+        first, last = spans[y]
+        last = len(line.shown) if last == -1 else last
+        if line.paragraph < 0:  # no map (the metadata line): fold presentation forms
+            piece = to_logical(line.shown[first:last].strip())
+            if piece:
+                parts.append(("\n" if parts else "") + piece)
+            previous = None
+            continue
+        indices = line.logical_indices(first, last)
+        if not indices:
+            continue
+        text = "".join(line.source[i] for i in indices)
+        if previous is not None and previous[0] == line.paragraph:
+            gap = line.source[previous[1] + 1 : indices[0]]
+            text = (gap if gap.isspace() else "") + text
+        elif parts:
+            text = "\n" + text
+        parts.append(text)
+        previous = (line.paragraph, indices[-1])
+    return "".join(parts)
 
 
 def meta_parts(article: Article) -> tuple[str, ...]:
@@ -104,14 +164,22 @@ def _layout(
     match_lines: list[int] = []
     link_line: int | None = None
 
-    def add(text: str, role: str, language_hint: str | None) -> None:
-        for paragraph in layout_text(
-            text, width, language=language_hint, mode=mode, harakat=harakat
-        ):
-            for line in paragraph.lines:
-                lines.append(ViewLine(line.text, line.indent, role))
-
-    add(title, TITLE, language)
+    number = 0
+    for paragraph in layout_text(title, width, language=language, mode=mode, harakat=harakat):
+        for line in paragraph.lines:
+            lines.append(
+                ViewLine(
+                    line.text,
+                    line.indent,
+                    TITLE,
+                    (),
+                    paragraph.text,
+                    number,
+                    line.start,
+                    line.columns,
+                )
+            )
+        number += 1
     lines.append(meta_line(meta, width, base_direction(title, language), mode, harakat))
     for paragraph in layout_text(body, width, language=language, mode=mode, harakat=harakat):
         if not paragraph.lines:
@@ -127,9 +195,21 @@ def _layout(
             for start, end in match_spans
             if start < last and end > first
         )
+        number += 1
         for line in paragraph.lines:
             cells = tuple(line.spans_to_cells(local)) if local else ()
             if cells:
                 match_lines.append(len(lines))
-            lines.append(ViewLine(line.text, line.indent, role, cells))
+            lines.append(
+                ViewLine(
+                    line.text,
+                    line.indent,
+                    role,
+                    cells,
+                    paragraph.text,
+                    number,
+                    line.start,
+                    line.columns,
+                )
+            )
     return ArticleView(tuple(lines), tuple(match_lines), link_line)

@@ -23,7 +23,7 @@ KEYS = (
     ("s", "toggle star"),
     ("u", "show unread only / all"),
     ("t", "open the other edition (translation), also by clicking its link line"),
-    ("y", "copy the article's text"),
+    ("y", "copy the article's text (dragging the mouse selects part of it)"),
     ("f", "show one source (feed) only, with unread counts"),
     ("R", "refresh feeds in the background"),
     ("Search", ""),

@@ -12,11 +12,22 @@ from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
+from textual.selection import Selection
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
 from reader.models import Article
-from reader.text.article import BLANK, LINK, META, TITLE, ArticleView, ViewLine, layout_article
+from reader.text.article import (
+    BLANK,
+    LINK,
+    META,
+    TITLE,
+    ArticleView,
+    ViewLine,
+    layout_article,
+    selected_text,
+)
+from reader.text.layout import cell_width
 from reader.ui.cells import styled_cells
 
 MAX_MEASURE = 100  # cells: long lines are hard to read, even on a wide terminal
@@ -24,6 +35,7 @@ BIG_ARTICLE_CHARS = 200_000
 
 
 class ReadingPane(ScrollView, can_focus=True):
+    ALLOW_SELECT = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "scroll_down", "Down", show=False, id="reader.down"),
         Binding("k,up", "scroll_up", "Up", show=False, id="reader.up"),
@@ -157,10 +169,49 @@ class ReadingPane(ScrollView, can_focus=True):
             if self.current_match >= 0 and self.view.match_lines[self.current_match] == index
             else "reading--match"
         )
+        ranges = list(line.highlights)
+        selected: list[tuple[int, int]] = []
+        selection = self.text_selection
+        if selection is not None and (span := selection.get_span(index)) is not None:
+            selected = self._selected_cells(line, *span)
         segments = [Segment(" " * line.indent, self.rich_style)]
         if line.role != BLANK:
-            segments.extend(styled_cells(line.text, line.highlights, style, mark))
-        return Strip(segments).adjust_cell_length(width, self.rich_style)
+            if selected:
+                style_of_selection = self.screen.get_component_rich_style("screen--selection")
+                segments.extend(
+                    styled_cells(line.text, selected, style, style + style_of_selection)
+                )
+            else:
+                segments.extend(styled_cells(line.text, ranges, style, mark))
+        strip = Strip(segments).adjust_cell_length(width, self.rich_style)
+        return strip.apply_offsets(0, index)
+
+    @staticmethod
+    def _selected_cells(line: ViewLine, first: int, last: int) -> list[tuple[int, int]]:
+        """Selection offsets (characters of `line.shown`) as cell ranges of `line.text`."""
+        cells = line.char_cells()
+        last = len(line.shown) if last == -1 else last
+        chars = range(
+            max(first, line.indent) - line.indent, min(last, len(line.shown)) - line.indent
+        )
+        return [(cells[i], cells[i] + max(1, cell_width(line.text[i]))) for i in chars]
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        """Copy what is selected as the stored, logical text, not the shaped screen."""
+        lines = self.view.lines
+        if not lines:
+            return None
+        first_y = 0 if selection.start is None else selection.start.y
+        last_y = len(lines) - 1 if selection.end is None else min(selection.end.y, len(lines) - 1)
+        spans = {
+            y: span
+            for y in range(first_y, last_y + 1)
+            if (span := selection.get_span(y)) is not None
+        }
+        return selected_text(self.view, spans), "\n"
+
+    def selection_updated(self, selection: Selection | None) -> None:
+        self.refresh()
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(name, partial=True)

@@ -263,3 +263,26 @@ async def test_a_damaged_index_is_rebuilt_and_the_search_answered(make_app, sess
         await settle(pilot)
         assert app.query_one("#lists", ContentSwitcher).current == "results"
         assert app.results.row_count == 1
+
+
+async def test_mouse_selection_in_the_reading_pane_copies_logical_text(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_edition(pilot, "ar")
+        reader = app.reader
+        body = [y for y, line in enumerate(reader.view.lines) if line.role == "body"]
+        first, last = body[0], body[2]
+        # Drag from the left edge of the paragraph's first line to the left edge of its
+        # third: the first two screen lines are selected, whole.
+        await pilot.mouse_down("#reader", offset=(1, first))
+        await pilot.hover("#reader", offset=(1, last))
+        await pilot.mouse_up("#reader", offset=(1, last))
+        await pilot.pause()
+        copied = app.screen.get_selected_text()
+        # The stored, logical text: the opening words of the first paragraph, in reading
+        # order, not the shaped, reordered glyphs on screen.
+        opening = reader.article.body.split("\n")[1]  # after the "Read in English" link
+        assert copied and opening.startswith(copied)
+        assert "\n" not in copied and len(copied.split()) > 8
+        assert not any("\ufb50" <= c <= "\ufeff" for c in copied)
