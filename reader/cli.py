@@ -313,6 +313,9 @@ def run(argv: list[str]) -> int:
         if args.func is cmd_app or args.func in (cmd_list, cmd_search, cmd_show, cmd_stats):
             session.ensure_seeded()
         return args.func(args)
+    except OverflowError:
+        print("newsreader: error: a number given is too large", file=sys.stderr)
+        return 2
     except (CliError, ConfigError, StoreError) as error:
         print(f"newsreader: error: {error}", file=sys.stderr)
         return 1

@@ -288,7 +288,8 @@ def _print_report(report: Any) -> None:
             print(f"cancelled  {label}")
         else:
             print(f"failed     {label}: {clean_line(result.error or 'unknown error')}")
-            print(f"newsreader: {result.feed.url}: {result.error}", file=sys.stderr)
+            error = clean_line(result.error or "unknown error")
+            print(f"newsreader: {clean_line(result.feed.url)}: {error}", file=sys.stderr)
     summary = (
         f"{len(report.results)} feeds: {counts['ok']} ok, {counts['unchanged']} unchanged, "
         f"{counts['failed']} failed"

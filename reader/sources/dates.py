@@ -105,7 +105,7 @@ def _parse_string(text: str) -> datetime | None:
         text = text[:-1] + "+00:00"  # fromisoformat in 3.11 accepts Z, but not lower-case z
     try:
         return _utc(datetime.fromisoformat(text))
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: a zone shift past year 1 or 9999
         pass
     for pattern in (_DAY_FIRST, _YEAR_FIRST_SLASH):
         match = pattern.fullmatch(text)

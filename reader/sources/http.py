@@ -108,6 +108,8 @@ class Response:
 def check_url(url: str) -> str:
     """`url` stripped, if it is an absolute http(s) URL with a host; else FetchError."""
     url = url.strip()
+    if any(ord(c) <= 0x20 or 0x7F <= ord(c) <= 0x9F for c in url):
+        raise FetchError("the URL contains spaces or control characters", permanent=True)
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in ALLOWED_SCHEMES:

@@ -44,6 +44,8 @@ class NewsReaderApp(App[int]):
         Binding("o", "toggle_sort", "Sort", id="app.sort"),
         Binding("f", "pick_source", "Sources", id="app.sources"),
         Binding("R", "refresh_feeds", "Refresh feeds", id="app.refresh"),
+        Binding("t", "reader('translation')", "Translation", show=False, id="app.translation"),
+        Binding("y", "reader('copy')", "Copy text", show=False, id="app.copy"),
         Binding("n", "next_result(1)", "Next result", id="app.next_result"),
         Binding("N", "next_result(-1)", "Prev result", id="app.prev_result"),
     ]
@@ -114,6 +116,11 @@ class NewsReaderApp(App[int]):
             self.set_timer(0.2, self.catch_up_index)
         self._update_subtitle()
 
+    def notify(self, message: str, **kwargs: Any) -> None:  # type: ignore[override]
+        """Notifications quote feed titles and server errors: never read them as markup."""
+        kwargs.setdefault("markup", False)
+        super().notify(message, **kwargs)
+
     def _update_subtitle(self) -> None:
         list_filter = self.articles.list_filter
         shown = "unread" if list_filter.unread_only else "articles"
@@ -137,6 +144,7 @@ class NewsReaderApp(App[int]):
             method = self.session.index.rebuild if rebuild else self.session.index.catch_up
             method(
                 self.store,
+                cancelled=lambda: worker.is_cancelled,
                 progress=lambda done, total: (
                     worker.is_cancelled or self.call_from_thread(self._show_progress, done, total)
                 ),
@@ -171,7 +179,10 @@ class NewsReaderApp(App[int]):
 
     # -- search ---------------------------------------------------------------------------
     def _search_page(self, query: str, offset: int, limit: int) -> Any:
+        """Results, or None when this worker was cancelled while waiting for its turn."""
         with self._search_lock:  # one Whoosh searcher at a time
+            if get_current_worker().is_cancelled:  # a newer keystroke superseded it
+                return None
             return self.session.index.search(
                 query, self.store, limit=limit, offset=offset, sort=self.sort
             )
@@ -196,7 +207,8 @@ class NewsReaderApp(App[int]):
     def _query_submitted(self, event: Input.Submitted) -> None:
         self.history.add(event.value)
         self.search_pane.input.forget_position()
-        if self.results.row_count:
+        showing_results = self.query_one("#lists", ContentSwitcher).current == "results"
+        if showing_results and event.value.strip() and self.results.row_count:
             self.results.focus()
 
     @work(thread=True, exclusive=True, group="search")
@@ -218,12 +230,19 @@ class NewsReaderApp(App[int]):
             # The store is the truth: rebuild from it, then this search runs again.
             if not worker.is_cancelled and self.owns_library:
                 self.call_from_thread(self._repair_index, query)
+            elif not worker.is_cancelled:
+                self.call_from_thread(
+                    self._show_error,
+                    query,
+                    "The search index is being rebuilt by the other "
+                    "newsreader window; try again when it finishes.",
+                )
             return
         except Exception as error:
             if not worker.is_cancelled:
                 self.call_from_thread(self._show_error, query, f"Search failed: {error}")
             return
-        if worker.is_cancelled:  # a newer keystroke has started its own search
+        if results is None or worker.is_cancelled:  # a newer keystroke has its own search
             return
         self.call_from_thread(self._show_results, query, results)
 
@@ -264,8 +283,11 @@ class NewsReaderApp(App[int]):
     # -- opening --------------------------------------------------------------------------
     @on(RowList.Highlighted)
     def _row_highlighted(self, event: RowList.Highlighted) -> None:
-        if event.row is not None and event.row_list.has_focus:
-            self.open_article(event.row.id, mark_read=False)
+        if event.row is None or not event.row_list.has_focus:
+            return
+        if self.article is not None and self.article.id == event.row.id:
+            return  # already open: keep the reading position
+        self.open_article(event.row.id, mark_read=False)
 
     @on(RowList.Selected)
     def _row_selected(self, event: RowList.Selected) -> None:
@@ -279,7 +301,7 @@ class NewsReaderApp(App[int]):
         if mark_read and not article.read:
             self.store.set_read(article_id, True)
             article = self.store.get(article_id)
-            self.articles.invalidate()
+            self.articles.refresh_article(article_id)
         self.article = article
         self.reader.show(article, has_translation=bool(self.store.translations(article_id)))
 
@@ -327,7 +349,7 @@ class NewsReaderApp(App[int]):
         article = self.store.get(article_id)
         if article is not None:
             self.store.set_read(article_id, not article.read)
-            self.articles.invalidate()
+            self.articles.refresh_article(article_id)
             self._refresh_open(article_id)
 
     def action_toggle_star(self) -> None:
@@ -337,7 +359,7 @@ class NewsReaderApp(App[int]):
         article = self.store.get(article_id)
         if article is not None:
             self.store.set_starred(article_id, not article.starred)
-            self.articles.invalidate()
+            self.articles.refresh_article(article_id)
             self._refresh_open(article_id)
             self.notify("Starred" if not article.starred else "Unstarred", timeout=2)
 
@@ -426,6 +448,10 @@ class NewsReaderApp(App[int]):
         self.notify(summary, severity="warning" if failed else "information", timeout=8)
         if self.owns_library:
             self.catch_up_index()
+
+    def action_reader(self, action: str) -> None:
+        """`t` and `y` from the lists act on the open article."""
+        getattr(self.reader, f"action_{action}")()
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())

@@ -31,6 +31,16 @@ class ArticleList(RowList[ArticleRow]):
             cursor = self.store.position(keep_id, self.list_filter) or 0
         self.reset(self.store.count(self.list_filter), cursor)
 
+    def refresh_article(self, article_id: int) -> None:
+        """Redraw one article's row after its read or starred state changed.
+
+        The row stays where it is even when the filter would now hide it (reading in
+        "unread only"), so the cursor and the rows around it do not jump.
+        """
+        fresh = self.store.rows_by_ids([article_id]).get(article_id)
+        if fresh is not None:
+            self.replace_row(lambda row: row.id == article_id, fresh)
+
     def fetch_rows(self, offset: int, limit: int) -> list[ArticleRow]:
         return self.store.page(offset, limit, self.list_filter)
 

@@ -60,12 +60,21 @@ class ResultsList(RowList[Hit]):
             self._load_page(self.query, page_no)
         return None
 
-    @work(thread=True, group="results-page")
+    @work(thread=True, group="results-page", exit_on_error=False)
     def _load_page(self, query: str, page_no: int) -> None:
-        results = self.search_page(query, page_no * self.page_size, self.page_size)
-        if get_current_worker().is_cancelled:
+        try:
+            results = self.search_page(query, page_no * self.page_size, self.page_size)
+        except Exception as error:  # e.g. the index is being rebuilt: say so, keep running
+            self.app.call_from_thread(self._page_failed, page_no, str(error))
+            return
+        if results is None or get_current_worker().is_cancelled:
+            self._loading.discard(page_no)
             return
         self.app.call_from_thread(self._page_loaded, query, page_no, list(results.hits))
+
+    def _page_failed(self, page_no: int, message: str) -> None:
+        self._loading.discard(page_no)
+        self.notify(f"Could not load more results: {message}", severity="error", markup=False)
 
     def _page_loaded(self, query: str, page_no: int, hits: list[Hit]) -> None:
         if query != self.query:  # a newer search replaced this one

@@ -7,6 +7,7 @@ visible page costs. Subclasses say how to fetch and how to draw one row.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -111,9 +112,12 @@ class RowList(ScrollView, Generic[Row], can_focus=True):
         if row_count:
             self.post_message(self.Highlighted(self, self.row_at(self.cursor)))
 
-    def invalidate(self) -> None:
-        """Rows changed in place (read/starred): fetch and draw them again."""
-        self._pages.clear()
+    def replace_row(self, matches: Callable[[Row], bool], fresh: Row) -> None:
+        """Put `fresh` in place of the cached row that `matches`, and redraw."""
+        for page in self._pages.values():
+            for slot, row in enumerate(page):
+                if matches(row):
+                    page[slot] = fresh
         self._strips.clear()
         self.refresh()
 

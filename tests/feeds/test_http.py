@@ -176,3 +176,12 @@ def test_non_ascii_urls_are_escaped_on_the_wire(server: FeedServer):
     with Fetcher(FAST) as fetcher:
         response = fetcher.get(server.url("/خبر/1?q=أ"))
     assert response.body == b"arabic path"
+
+
+def test_urls_with_control_characters_are_refused() -> None:
+    import pytest
+
+    from reader.sources.http import FetchError, check_url
+
+    with pytest.raises(FetchError, match="control characters"):
+        check_url("http://127.0.0.1/a\x1b]52;c;ZXZpbA==\x07b")

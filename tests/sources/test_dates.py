@@ -112,3 +112,8 @@ def test_format_round_trips() -> None:
     value = parse_date("Sat, 21 Jan 2017 13:00:00 +0300")
     assert value is not None
     assert parse_date(format_date(value)) == value
+
+
+def test_dates_past_the_calendar_edge_are_empty_not_errors() -> None:
+    assert parse_date("0001-01-01T00:00:00+14:00") is None
+    assert parse_date("9999-12-31T23:00:00-05:00") is None

@@ -286,3 +286,37 @@ async def test_mouse_selection_in_the_reading_pane_copies_logical_text(make_app)
         assert copied and opening.startswith(copied)
         assert "\n" not in copied and len(copied.split()) > 8
         assert not any("\ufb50" <= c <= "\ufeff" for c in copied)
+
+
+async def test_reading_in_unread_only_keeps_the_list_steady(make_app) -> None:
+    app = make_app(
+        *(
+            Article(
+                title=f"Story {n}", body=f"Body {n}", published=datetime(2030, 1, n, tzinfo=UTC)
+            )
+            for n in range(1, 6)
+        )
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("u")
+        assert app.articles.row_count == 7
+        opened = app.articles.current.id
+        await pilot.press("enter", "shift+tab")
+        assert app.store.get(opened).read
+        assert app.articles.current.id == opened  # still there, now marked read
+        await pilot.press("j")
+        assert app.articles.current.title == "Story 4"  # the next one, none skipped
+        assert app.articles.row_at(app.articles.row_count - 1) is not None
+
+
+async def test_notifications_never_read_feed_text_as_markup(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app._feeds_done(
+            "Feeds refreshed: 0 new, 1 failed (Tech [/b] News: [@click=app.quit]x[/])", True
+        )
+        await pilot.pause()
+        assert app.is_running
+        assert any("[/b]" in n.message for n in app._notifications)
