@@ -24,6 +24,11 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def _day(value: Any) -> str:
+    """The date column of plain listings, fixed width."""
+    return value.date().isoformat() if value is not None else "----------"
+
+
 # -- progress on stderr -------------------------------------------------------------------
 @contextmanager
 def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
@@ -110,7 +115,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             print(json.dumps(record, ensure_ascii=False))
         else:
             flags = ("N" if not row.read else " ") + ("*" if row.starred else " ")
-            date = row.published.date().isoformat() if row.published else "----------"
+            date = _day(row.published)
             print(f"{row.id:>7} {flags} {date}  {row.title}  [{row.source or '-'}]")
     return 0
 
@@ -166,7 +171,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             continue
         print(f"{results.total} results for {query!r}")
         for hit in results.hits:
-            date = hit.published.date().isoformat() if hit.published else "----------"
+            date = _day(hit.published)
             print(f"{hit.id:>7} {hit.score:7.2f} {date}  {hit.title}  [{hit.source or '-'}]")
             print(f"{'':17}{hit.snippet.text}")
     return 1 if failed else 0

@@ -300,7 +300,7 @@ class NewsReaderApp(App[int]):
             return
         if mark_read and not article.read:
             self.store.set_read(article_id, True)
-            article = self.store.get(article_id)
+            article = replace(article, read=True)
             self.articles.refresh_article(article_id)
         self.article = article
         self.reader.show(article, has_translation=bool(self.store.translations(article_id)))
