@@ -14,6 +14,7 @@ from reader import __version__
 from reader.config import BIDI_MODES, ConfigError, library_home, load_settings, resolve_bidi_mode
 from reader.session import Session
 from reader.store import ListFilter, StoreError
+from reader.text.plural import counted
 
 
 class CliError(Exception):
@@ -27,6 +28,27 @@ def _iso(value: Any) -> str | None:
 def _day(value: Any) -> str:
     """The date column of plain listings, fixed width."""
     return value.date().isoformat() if value is not None else "----------"
+
+
+def _drawer(session: Session) -> Callable[..., str]:
+    """How plain listings print titles, sources and snippets. On a terminal, as `show` lays
+    out articles: the `bidi` setting decides, so in "app" mode Arabic is shaped and put in
+    visual order. Piped, the stored logical text, for scripts."""
+    if not sys.stdout.isatty():
+        return lambda text, language=None: text
+    from reader.text.cells import cell_width
+    from reader.text.layout import fit_line
+
+    mode = resolve_bidi_mode(session.settings.bidi)
+    harakat = session.settings.harakat
+
+    def draw(text: str, language: str | None = None) -> str:
+        if not text:
+            return text
+        width = max(1, cell_width(text))  # one line, never cut: shaping only narrows text
+        return fit_line(text, width, language=language, mode=mode, harakat=harakat).text
+
+    return draw
 
 
 # -- progress on stderr -------------------------------------------------------------------
@@ -101,6 +123,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     rows = session.store.page(
         0, args.limit, ListFilter(unread_only=args.unread, starred_only=args.starred)
     )
+    draw = _drawer(session)
     for row in rows:
         if args.json:
             record = {
@@ -116,7 +139,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         else:
             flags = ("N" if not row.read else " ") + ("*" if row.starred else " ")
             date = _day(row.published)
-            print(f"{row.id:>7} {flags} {date}  {row.title}  [{row.source or '-'}]")
+            title, source = draw(row.title, row.language), draw(row.source or "-")
+            print(f"{row.id:>7} {flags} {date}  {title}  [{source}]")
     return 0
 
 
@@ -148,9 +172,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         (line.rstrip("\n") for line in sys.stdin) if args.query == "-" else iter([args.query])
     )
     failed = False
-    for query in queries:
-        if args.query == "-" and not query.strip():
-            continue
+    draw = _drawer(session)
+    for query in queries:  # one answer per line read, blank lines too (as an error)
         try:
             results = session.index.search(query, session.store, limit=args.limit, sort=args.sort)
         except QueryError as error:
@@ -169,11 +192,12 @@ def cmd_search(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(_search_record(results), ensure_ascii=False), flush=True)
             continue
-        print(f"{results.total} results for {query!r}")
+        print(f"{counted(results.total, 'result')} for {query!r}", flush=True)
         for hit in results.hits:
             date = _day(hit.published)
-            print(f"{hit.id:>7} {hit.score:7.2f} {date}  {hit.title}  [{hit.source or '-'}]")
-            print(f"{'':17}{hit.snippet.text}")
+            title, source = draw(hit.title, hit.language), draw(hit.source or "-")
+            print(f"{hit.id:>7} {hit.score:7.2f} {date}  {title}  [{source}]")
+            print(f"{'':17}{draw(hit.snippet.text, hit.language)}", flush=True)
     return 1 if failed else 0
 
 
@@ -207,7 +231,7 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     except IndexLockedError as error:
         raise CliError(str(error)) from error
     status = session.index.status(session.store)
-    print(f"indexed {status.doc_count} articles")
+    print(f"indexed {counted(status.doc_count, 'article')}")
     return 0
 
 
@@ -242,23 +266,34 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 # -- parser -------------------------------------------------------------------------------
+class _Parser(argparse.ArgumentParser):
+    """Every command's parser takes the global options, so they work before the command
+    (`newsreader --home X search q`) and after it (`newsreader search q --home X`). They
+    default to SUPPRESS, so a command's parser never overwrites a value given before it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_argument(
+            "--home",
+            default=argparse.SUPPRESS,
+            help="library folder (default: $NEWSREADER_HOME or the platform's user data folder)",
+        )
+        self.add_argument(
+            "--bidi",
+            choices=BIDI_MODES,
+            default=argparse.SUPPRESS,
+            help="who lays out right-to-left text: "
+            "app, terminal, or auto (default; also $NEWSREADER_BIDI)",
+        )
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="newsreader",
         description="A terminal news reader for English and Arabic. Without a command, "
         "opens the app.",
     )
     parser.add_argument("--version", action="version", version=f"newsreader {__version__}")
-    parser.add_argument(
-        "--home",
-        help="library folder (default: $NEWSREADER_HOME or the platform's user data folder)",
-    )
-    parser.add_argument(
-        "--bidi",
-        choices=BIDI_MODES,
-        help="who lays out right-to-left text: "
-        "app, terminal, or auto (default; also $NEWSREADER_BIDI)",
-    )
     parser.set_defaults(func=cmd_app)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
@@ -311,12 +346,11 @@ def run(argv: list[str]) -> int:
         parser.error("--limit must be at least 1")
     session: Session | None = None
     try:
-        library = library_home(args.home)
+        library = library_home(getattr(args, "home", None))
         args.library = library
-        session = Session(library, load_settings(library, args.bidi))
+        session = Session(library, load_settings(library, getattr(args, "bidi", None)))
         args.session = session
-        if args.func is cmd_app or args.func in (cmd_list, cmd_search, cmd_show, cmd_stats):
-            session.ensure_seeded()
+        session.ensure_seeded()  # a new library gets the bundled articles, whatever the command
         return args.func(args)
     except OverflowError:
         print("newsreader: error: a number given is too large", file=sys.stderr)

@@ -20,6 +20,7 @@ from typing import Any
 
 from reader.models import Feed
 from reader.store import Store
+from reader.text.plural import counted
 
 __all__ = ["register"]
 
@@ -161,7 +162,8 @@ def _opml_import(args: argparse.Namespace, store: Store) -> int:
     for url, reason in report.skipped:
         print(f"newsreader: skipped {url}: {reason}", file=sys.stderr)
     print(
-        f"subscribed to {len(report.added)} feeds; {len(report.existing)} already subscribed"
+        f"subscribed to {counted(len(report.added), 'feed')}; "
+        f"{len(report.existing)} already subscribed"
         + (f"; {len(report.skipped)} skipped" if report.skipped else "")
     )
     return 0
@@ -170,10 +172,11 @@ def _opml_import(args: argparse.Namespace, store: Store) -> int:
 def _opml_export(args: argparse.Namespace, store: Store) -> int:
     from reader.sources.opml import export_opml
 
-    text = export_opml(store.feeds())
+    feeds = store.feeds()
+    text = export_opml(feeds)
     if args.file and args.file != "-":
         Path(args.file).write_text(text, encoding="utf-8")
-        print(f"wrote {len(store.feeds())} subscriptions to {args.file}", file=sys.stderr)
+        print(f"wrote {counted(len(feeds), 'subscription')} to {args.file}", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 0
@@ -280,7 +283,8 @@ def _print_report(report: Any) -> None:
         if result.status == "ok":
             detail = f"{result.added} new, {result.updated} updated"
             if result.full_text_queued:
-                detail += f", {result.full_text_queued} need full text"
+                needs = "needs" if result.full_text_queued == 1 else "need"
+                detail += f", {result.full_text_queued} {needs} full text"
             print(f"ok         {label}: {detail}")
         elif result.status == "unchanged":
             print(f"unchanged  {label} (not modified)")
@@ -291,10 +295,11 @@ def _print_report(report: Any) -> None:
             error = clean_line(result.error or "unknown error")
             print(f"newsreader: {clean_line(result.feed.url)}: {error}", file=sys.stderr)
     summary = (
-        f"{len(report.results)} feeds: {counts['ok']} ok, {counts['unchanged']} unchanged, "
+        f"{counted(len(report.results), 'feed')}: {counts['ok']} ok, "
+        f"{counts['unchanged']} unchanged, "
         f"{counts['failed']} failed"
         + (f", {counts['cancelled']} cancelled" if counts["cancelled"] else "")
-        + f"; {report.added} new and {report.updated} updated articles"
+        + f"; {counted(report.added, 'new article')}, {report.updated} updated"
     )
     print(summary)
     full = report.full_text

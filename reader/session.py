@@ -14,7 +14,8 @@ from typing import IO
 from reader.config import Library, Settings, load_settings
 from reader.store import Store
 
-SEEDED_KEY = "seeded"
+SEEDED_KEY = "seeded"  # "1": the seeds were added; "0": the library had articles already
+SEED_DETAILS_KEY = "seed_details"  # source and date given to seeds stored without them
 
 
 class Session:
@@ -22,12 +23,15 @@ class Session:
 
     def __init__(self, library: Library, settings: Settings | None = None) -> None:
         self.library = library.ensure()
+        self.seeds_added = 0
         self.settings = settings or load_settings(library)
         self._lock_handle: IO[str] | None = None
 
     @cached_property
     def store(self) -> Store:
-        return Store(self.library.database)
+        store = Store(self.library.database)
+        self.seeds_added = _seed(store)
+        return store
 
     @cached_property
     def index(self):  # -> SearchIndex; imported lazily to keep start-up light
@@ -46,14 +50,9 @@ class Session:
 
     # -- first launch ---------------------------------------------------------------------
     def ensure_seeded(self) -> int:
-        """Import the bundled articles into an empty library, once. Returns articles added."""
-        if self.store.meta_get(SEEDED_KEY) or self.store.count() > 0:
-            return 0
-        from reader.sources.importer import import_paths, seed_paths
-
-        report = import_paths(self.store, seed_paths())
-        self.store.meta_set(SEEDED_KEY, "1")
-        return report.added
+        """Opening the store seeds a new library; returns the articles that added."""
+        self.store  # noqa: B018 - opening it is what seeds
+        return self.seeds_added
 
     def catch_up_index(self, progress: Callable[[int, int], None] | None = None) -> int:
         return self.index.catch_up(self.store, progress=progress)
@@ -79,3 +78,23 @@ class Session:
             fcntl.flock(self._lock_handle, fcntl.LOCK_UN)
             self._lock_handle.close()
             self._lock_handle = None
+
+
+def _seed(store: Store) -> int:
+    """The bundled articles go into a library when it is created, whatever opens it first,
+    and only then: seeds a user deleted do not come back. Returns the articles added."""
+    added = 0
+    seeded = store.meta_get(SEEDED_KEY)
+    if seeded is None:
+        if store.count() == 0:
+            from reader.sources.importer import import_seeds
+
+            added = import_seeds(store).added
+        store.meta_set(SEEDED_KEY, "1" if added else "0")
+    elif store.meta_get(SEED_DETAILS_KEY) is None and seeded == "1":
+        from reader.sources.importer import fill_seed_details
+
+        fill_seed_details(store)  # seeded by a version whose seeds had no source or date
+    if store.meta_get(SEED_DETAILS_KEY) is None:
+        store.meta_set(SEED_DETAILS_KEY, "1")
+    return added

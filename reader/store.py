@@ -330,6 +330,28 @@ class Store:
                 (body, digest, self._next_seq(), article_id),
             )
 
+    def fill_in_details(self, article: Article) -> bool:
+        """Give the stored copy of `article` (found as `add_articles` finds duplicates) the
+        source and date it lacks; fields already set are kept. True when it changed."""
+        article = sanitised(article)
+        digest = content_hash(article.title, article.body)
+        with self._lock, self._db:
+            existing = self._find_existing(article, digest)
+            if existing is None:
+                return False
+            row = self._db.execute(
+                "SELECT source, published FROM articles WHERE id = ?", (existing["id"],)
+            ).fetchone()
+            source = row["source"] or article.source
+            published = row["published"] or _to_iso(article.published)
+            if (source, published) == (row["source"], row["published"]):
+                return False
+            self._db.execute(
+                "UPDATE articles SET source = ?, published = ?, seq = ? WHERE id = ?",
+                (source, published, self._next_seq(), existing["id"]),
+            )
+        return True
+
     def set_translation_group(self, ids: Iterable[int], group: str) -> None:
         with self._lock, self._db:
             self._db.executemany(

@@ -96,7 +96,7 @@ def test_import_search_show(capsys, tmp_path: Path) -> None:
 
 
 def test_search_reads_queries_from_stdin(capsys, monkeypatch) -> None:
-    monkeypatch.setattr(sys, "stdin", io.StringIO("Mosul\nالموصل\n\nnothingmatcheszzz\n"))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("Mosul\nالموصل\nnothingmatcheszzz\n"))
     code, out, _ = cli(capsys, "search", "-", "--json")
     assert code == 0
     results = [json.loads(line) for line in out.splitlines()]
@@ -201,3 +201,234 @@ def test_console_script_runs_as_a_process(tmp_path: Path) -> None:
     record = json.loads(result.stdout)
     assert record["total"] == 2  # the Arabic edition names the missile in Latin letters too
     assert len(record["hits"]) == 1
+
+
+# -- issue 8 --------------------------------------------------------------------------------
+def newsreader(home: Path, *argv: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    """The real entry point in a child process, as a user runs it."""
+    env = {k: v for k, v in os.environ.items() if k != "NEWSREADER_HOME"}
+    return subprocess.run(
+        [sys.executable, "-m", "reader", "--home", str(home), *argv],
+        cwd=REPO,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def seed_rows(home: Path) -> list[dict]:
+    from reader.store import Store
+
+    store = Store(home / "library.sqlite3")
+    try:
+        rows = store.page(0, 100)
+    finally:
+        store.close()
+    return [
+        {"title": r.title, "language": r.language}
+        for r in rows
+        if r.title.startswith(("U.S. Warns Iraqi Militants", "الولايات المتحدة تحذر"))
+    ]
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        ("import", "news.jsonl"),
+        ("fetch",),  # fails (no subscriptions) but the library is created all the same
+        ("feeds", "add", "http://example.org/feed.xml"),
+        ("reindex",),
+    ],
+    ids=lambda argv: argv[0] + (argv[1] if argv[0] == "feeds" else ""),
+)
+def test_seeds_come_with_the_library_whatever_the_first_command(tmp_path: Path, first) -> None:
+    (tmp_path / "news.jsonl").write_text(
+        json.dumps({"title": "Valley floods", "content": "Rain closed the roads."}) + "\n", "utf-8"
+    )
+    home = tmp_path / "home"
+    argv = [str(tmp_path / a) if a.endswith(".jsonl") else a for a in first]
+    result = newsreader(home, *argv)
+    assert "Traceback" not in result.stderr
+    assert sorted(r["language"] for r in seed_rows(home)) == ["ar", "en"]
+
+
+def test_first_import_then_search_finds_the_seeds_too(capsys, tmp_path: Path) -> None:
+    jsonl = tmp_path / "x.jsonl"
+    jsonl.write_text(json.dumps({"title": "Valley floods", "content": "Rain."}) + "\n", "utf-8")
+    code, out, err = cli(capsys, "import", str(jsonl))
+    assert code == 0, err
+    code, out, _ = cli(capsys, "search", "Mosul", "--json")
+    assert json.loads(out)["total"] == 1
+    code, out, _ = cli(capsys, "list", "--json")
+    assert len(out.splitlines()) == 3
+
+
+def test_deleted_seeds_do_not_come_back(capsys, home: Path) -> None:
+    import sqlite3
+
+    cli(capsys, "list")
+    with sqlite3.connect(home / "library.sqlite3") as db:
+        db.execute("DELETE FROM articles")
+    db.close()
+    for argv in (("list", "--json"), ("import", str(REPO / "README.md"))):
+        cli(capsys, *argv)
+    code, out, _ = cli(capsys, "list", "--json")
+    assert code == 0 and out == ""
+
+
+def test_seeds_have_their_source_and_date(capsys, tmp_path: Path) -> None:
+    records = [
+        {"title": "Later news", "content": "Later.", "date": "2015-01-01", "source": "wire"},
+        {"title": "Earlier news", "content": "Earlier.", "date": "2013-01-01", "source": "wire"},
+    ]
+    jsonl = tmp_path / "x.jsonl"
+    jsonl.write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    cli(capsys, "import", str(jsonl))
+    code, out, _ = cli(capsys, "list", "--json")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["source"] for r in rows] == ["wire", "Naharnet", "Naharnet", "wire"]
+    assert [r["published"][:10] for r in rows[1:3]] == ["2014-06-10", "2014-06-10"]
+    # the index has them too: by source, and by date
+    code, out, _ = cli(
+        capsys, "search", "source:naharnet before:2014-06-11 after:2014-06-10", "--json"
+    )
+    assert json.loads(out)["total"] == 2
+
+
+def test_the_english_seed_is_a_verbatim_copy() -> None:
+    from tests.conftest import SHARED
+
+    original = SHARED / "seeds" / "000_ad6f1816400a3225.txt"
+    if not original.is_file():
+        pytest.skip("../shared/seeds is not present")
+    assert (REPO / "seeds" / original.name).read_bytes() == original.read_bytes()
+
+
+def test_a_library_seeded_undated_gets_the_seed_dates(capsys, home: Path) -> None:
+    """Libraries seeded before the seeds had a source and date: filled in once, indexed."""
+    from reader.sources.importer import import_paths, seed_paths
+    from reader.store import Store
+
+    store = Store(home / "library.sqlite3")
+    import_paths(store, seed_paths(), source=None)  # what earlier versions stored
+    for row in store.page(0, 10):
+        assert row.published is None
+    store.meta_set("seeded", "1")
+    store.close()
+    cli(capsys, "reindex")
+    code, out, _ = cli(capsys, "search", "source:naharnet", "--json")
+    assert json.loads(out)["total"] == 2
+    code, out, _ = cli(capsys, "list", "--json")
+    assert {json.loads(line)["published"][:10] for line in out.splitlines()} == {"2014-06-10"}
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_global_options_before_or_after_the_command(tmp_path: Path, where: str) -> None:
+    home = tmp_path / where
+    options = ["--home", str(home), "--bidi", "terminal"]
+    argv = [*options, "search", "Mosul", "--json"]
+    if where == "after":
+        argv = ["search", "Mosul", "--json", *options]
+    env = {k: v for k, v in os.environ.items() if k != "NEWSREADER_HOME"}
+    env["NEWSREADER_HOME"] = str(tmp_path / "not-this-one")
+    result = subprocess.run(
+        [sys.executable, "-m", "reader", *argv],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["total"] == 1
+    assert (home / "library.sqlite3").exists()
+    assert not (tmp_path / "not-this-one").exists()
+
+
+def test_bidi_after_the_command_is_used(capsys, tmp_path: Path) -> None:
+    _, out, _ = cli(capsys, "list", "--json")
+    arabic = next(json.loads(x)["id"] for x in out.splitlines() if '"ar"' in x)
+    _, logical, _ = cli(capsys, "show", str(arabic), "--width", "60", "--bidi", "terminal")
+    _, shaped, _ = cli(capsys, "show", str(arabic), "--width", "60", "--bidi", "app")
+    assert "الولايات المتحدة" in logical
+    assert "الولايات المتحدة" not in shaped
+    _, before, _ = cli(capsys, "--bidi", "terminal", "show", str(arabic), "--width", "60")
+    assert before == logical
+    other = tmp_path / "other"
+    code, _, err = cli(capsys, "feeds", "list", "--json", "--home", str(other))  # nested
+    assert code == 0, err
+    assert (other / "library.sqlite3").exists()
+
+
+def test_search_stdin_answers_every_line_blank_ones_too(capsys, monkeypatch) -> None:
+    lines = ["Mosul", "", "   ", '"unclosed', "nothingmatcheszzz"]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(lines) + "\n"))
+    code, out, _ = cli(capsys, "search", "-", "--json")
+    results = [json.loads(line) for line in out.splitlines()]
+    assert [r["query"] for r in results] == lines
+    assert [bool(r.get("error")) for r in results] == [False, True, True, True, False]
+    assert results[1]["total"] == 0 and results[1]["hits"] == []
+    assert code == 1  # some queries failed
+
+
+def test_counts_are_singular_or_plural(capsys, tmp_path: Path) -> None:
+    code, out, _ = cli(capsys, "search", "Hellfire")
+    assert out.splitlines()[0] == "2 results for 'Hellfire'"
+    code, out, _ = cli(capsys, "search", "Naharnet OR Mosul lang:en")
+    assert out.splitlines()[0].startswith("1 result for ")
+    code, out, _ = cli(capsys, "search", "nothingmatcheszzz")
+    assert out.splitlines()[0] == "0 results for 'nothingmatcheszzz'"
+    code, out, _ = cli(capsys, "reindex")
+    assert out == "indexed 2 articles\n"
+    opml = tmp_path / "one.opml"
+    opml.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><head/><body>'
+        '<outline type="rss" text="A" xmlUrl="http://example.org/a.xml"/></body></opml>',
+        "utf-8",
+    )
+    code, out, err = cli(capsys, "opml", "import", str(opml))
+    assert out == "subscribed to 1 feed; 0 already subscribed\n", err
+    code, out, err = cli(capsys, "opml", "export", str(tmp_path / "out.opml"))
+    assert err == f"wrote 1 subscription to {tmp_path / 'out.opml'}\n"
+
+
+def test_list_on_a_terminal_lays_out_arabic_as_show_does(tmp_path: Path) -> None:
+    import pty
+    import select
+
+    home = tmp_path / "home"
+    piped = newsreader(home, "list")
+    arabic = next(line for line in piped.stdout.splitlines() if "الولايات" in line)
+    assert "الولايات المتحدة تحذر" in arabic  # logical order when piped, for scripts
+
+    controller, terminal = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k != "NEWSREADER_HOME"}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "reader", "--home", str(home), "list"],
+        cwd=REPO,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=terminal,
+        stderr=subprocess.PIPE,
+    )
+    os.close(terminal)
+    chunks = []
+    while True:
+        ready, _, _ = select.select([controller], [], [], 60)
+        if not ready:
+            break
+        try:
+            data = os.read(controller, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    child.wait(timeout=60)
+    os.close(controller)
+    shown = b"".join(chunks).decode("utf-8")
+    line = next(x for x in shown.splitlines() if any("\u0600" <= c <= "\ufeff" for c in x))
+    assert "الولايات" not in line  # not logical: shaped and in visual order, as `show` draws
+    assert "قارعلا" in unicodedata.normalize("NFKC", line)  # العراق, letters right to left

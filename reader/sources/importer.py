@@ -11,16 +11,18 @@ from __future__ import annotations
 import os
 import posixpath
 import sqlite3
+import tomllib
 import zipfile
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
 from reader.models import Article
 from reader.sources.common import ParseFailure
+from reader.sources.dates import parse_date
 from reader.sources.jsonfile import iter_json, iter_json_lines
 from reader.sources.text import MAX_TEXT_BYTES, parse_text, read_text_file, split_name
 from reader.store import Store
@@ -31,7 +33,9 @@ __all__ = [
     "ImportFailure",
     "ImportProgress",
     "ImportReport",
+    "fill_seed_details",
     "import_paths",
+    "import_seeds",
     "seed_paths",
 ]
 
@@ -259,8 +263,10 @@ class _Importer:
         progress: Callable[[ImportProgress], None] | None,
         batch_size: int,
         source: str | None,
+        amend: Callable[[Article, Path], Article] | None = None,
     ) -> None:
         self.store = store
+        self.amend = amend
         self.report = report
         self.total = total
         self.progress = progress
@@ -398,6 +404,8 @@ class _Importer:
             if isinstance(item, ParseFailure):
                 self.fail(unit.origin + item.where, item.reason)
                 continue
+            if self.amend is not None:
+                item = self.amend(item, unit.path)
             self.batch.append(item)
             self.origins.append(unit.origin)
             if len(self.batch) >= self.batch_size:
@@ -411,6 +419,7 @@ def import_paths(
     progress: Callable[[ImportProgress], None] | None = None,
     batch_size: int = 500,
     source: str | None = None,
+    amend: Callable[[Article, Path], Article] | None = None,
 ) -> ImportReport:
     """Import files (.txt, .json, .jsonl, .ndjson), folders (recursively, in name order,
     skipping hidden entries and counting unsupported files as skipped) and .zip archives.
@@ -420,6 +429,8 @@ def import_paths(
     the rest is imported. `source` names the source of articles that do not name their own
     (text files never do). `progress` is called as each unit starts and each batch is stored;
     an exception raised from it stops the import, keeping the batches already stored.
+    `amend(article, path)` may change each parsed article before it is stored; `path` is the
+    file it came from (the archive, for a member of a zip).
     """
     if isinstance(paths, str | Path):  # a lone path would otherwise be iterated by character
         paths = [paths]
@@ -427,19 +438,26 @@ def import_paths(
     planner = _Planner(report)
     for path in paths:
         planner.add_path(Path(path), str(path))
-    importer = _Importer(store, report, len(planner.units), progress, batch_size, source)
+    importer = _Importer(store, report, len(planner.units), progress, batch_size, source, amend)
     importer.run(planner.units)
     return report
+
+
+SEED_DETAILS = "seeds.toml"
+
+
+def _seed_root() -> Path:
+    """`reader/seeds` in an installed wheel, else `seeds/` at the root of a checkout."""
+    packaged = resources.files("reader") / "seeds"
+    if isinstance(packaged, Path) and packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "seeds"
 
 
 def seed_paths() -> list[Path]:
     """The bundled seed articles: `reader/seeds` in an installed wheel, else the `seeds/`
     folder at the root of a development checkout."""
-    packaged = resources.files("reader") / "seeds"
-    if isinstance(packaged, Path) and packaged.is_dir():
-        root = packaged
-    else:
-        root = Path(__file__).resolve().parents[2] / "seeds"
+    root = _seed_root()
     if not root.is_dir():
         return []
     return sorted(
@@ -449,3 +467,45 @@ def seed_paths() -> list[Path]:
         and _kind(path.name) not in (None, ZIP)
         and not any(_hidden(part) for part in path.relative_to(root).parts)
     )
+
+
+def _seed_details() -> Callable[[Article, Path], Article]:
+    """Source and date of each bundled story, from `seeds.toml` beside the story files (the
+    files are verbatim copies, so they cannot carry them), as an `amend` for `import_paths`."""
+    path = _seed_root() / SEED_DETAILS
+    try:
+        tables = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        tables = {}  # the stories still import, undated as before
+
+    def amend(article: Article, origin: Path) -> Article:
+        details = tables.get(split_name(origin.name)[0])
+        if not isinstance(details, dict):
+            return article
+        source = details.get("source")
+        return replace(
+            article,
+            source=article.source or (str(source) if source else None),
+            published=article.published or parse_date(details.get("published")),
+        )
+
+    return amend
+
+
+def import_seeds(store: Store) -> ImportReport:
+    """Import the bundled articles with their source and date."""
+    return import_paths(store, seed_paths(), amend=_seed_details())
+
+
+def fill_seed_details(store: Store) -> int:
+    """Give bundled articles stored without a source or date (by earlier versions) theirs.
+    Only empty fields are filled; returns how many articles changed."""
+    amend = _seed_details()
+    changed = 0
+    for path in seed_paths():
+        if _kind(path.name) != TEXT:
+            continue
+        article = read_text_file(path)
+        if isinstance(article, Article):
+            changed += store.fill_in_details(amend(article, path))
+    return changed

@@ -61,7 +61,7 @@ def test_opml_export_import(store: Store, tmp_path, capsys: pytest.CaptureFixtur
     other = Store(tmp_path / "other.sqlite3")
     try:
         assert run(other, "opml", "import", str(path)) == 0
-        assert "subscribed to 1 feeds" in capsys.readouterr().out
+        assert "subscribed to 1 feed;" in capsys.readouterr().out
         assert [(f.url, f.title, f.category) for f in other.feeds()] == [
             ("http://example.org/a.xml", "A", "News/World")
         ]
@@ -84,7 +84,7 @@ def test_fetch_summary_and_exit_code(
     captured = capsys.readouterr()
     assert "ok         Good: 2 new, 0 updated" in captured.out
     assert f"failed     {server.url('/bad')}: HTTP 404 Not Found" in captured.out
-    assert "2 feeds: 1 ok, 0 unchanged, 1 failed; 2 new and 0 updated articles" in captured.out
+    assert "2 feeds: 1 ok, 0 unchanged, 1 failed; 2 new articles, 0 updated" in captured.out
     assert f"newsreader: {server.url('/bad')}: HTTP 404" in captured.err
     assert "Traceback" not in captured.err
 
@@ -93,6 +93,22 @@ def test_fetch_summary_and_exit_code(
     assert run(store, "fetch", str(bad.id)) == 1
     assert run(store, "fetch", "http://not-subscribed.example/") == 1
     assert "no subscription" in capsys.readouterr().err
+
+
+def test_fetch_counts_one_feed_and_one_article_in_the_singular(
+    server: FeedServer, store: Store, capsys: pytest.CaptureFixture[str]
+):
+    server.routes["/one"] = Route(rss(item(1, body="Short."), title="One"))
+    store.add_feed(server.url("/one"))
+    assert run(store, "fetch", "--no-full-text") == 0
+    out = capsys.readouterr().out
+    assert "1 feed: 1 ok, 0 unchanged, 0 failed; 1 new article, 0 updated" in out
+    server.routes["/two"] = Route(rss(item(2, body="Short."), title="Two"))
+    store.add_feed(server.url("/two"))
+    assert run(store, "fetch", "--no-full-text") == 0
+    out = capsys.readouterr().out
+    assert "ok         Two: 1 new, 0 updated, 1 needs full text" in out
+    assert "2 feeds: 2 ok, 0 unchanged, 0 failed; 1 new article, 0 updated" in out
 
 
 def test_fetch_through_the_real_entry_point(server: FeedServer, tmp_path):

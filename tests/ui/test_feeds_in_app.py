@@ -25,12 +25,12 @@ async def test_refresh_adds_articles_and_sources_filter(make_app, session) -> No
             picker = app.screen
             assert picker.__class__.__name__ == "SourcePicker"
             names = [name for name, _, _ in picker.sources]
-            assert names == ["World Wire"]
-            await pilot.press("down", "enter")
+            assert names == ["Naharnet", "World Wire"]  # the bundled story's source first
+            await pilot.press("down", "down", "enter")
             await pilot.pause()
             assert app.articles.row_count == 2
             assert {app.articles.row_at(i).source for i in range(2)} == {"World Wire"}
-            await pilot.press("f", "up", "enter")  # back to all sources
+            await pilot.press("f", "up", "up", "enter")  # back to all sources
             await pilot.pause()
             assert app.articles.row_count == 4
     finally:
