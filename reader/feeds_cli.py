@@ -90,6 +90,14 @@ def register(subparsers: argparse._SubParsersAction, open_store: OpenStore) -> N
     p.add_argument(
         "--timeout", type=float, default=20.0, help="connect and read timeout in seconds"
     )
+    p.add_argument(
+        "--full-text-seconds",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="time for fetching linked pages once the feeds are done (default 60, 0: no "
+        "limit); pages not reached wait for the next fetch",
+    )
     p.add_argument("--no-index", action="store_true", help="do not update the search index")
     p.set_defaults(func=_guarded(_fetch, open_store))
 
@@ -220,6 +228,9 @@ def _progress_display() -> Iterator[Callable[[Any], None]]:
         TextColumn("{task.fields[label]}", style="dim"),
         console=Console(stderr=True),
         transient=True,
+        # The feeds' results are printed while the full-text bar runs: through the bar when
+        # stdout is the terminal too (so they show above it), straight to a redirected stdout.
+        redirect_stdout=sys.stdout.isatty(),
     ) as bar:
         tasks: dict[str, Any] = {}
 
@@ -243,6 +254,8 @@ def _fetch(args: argparse.Namespace, store: Store) -> int:
         raise _Failure("--workers must be at least 1")
     if args.timeout <= 0:
         raise _Failure("--timeout must be positive")
+    if args.full_text_seconds < 0:
+        raise _Failure("--full-text-seconds must not be negative")
     if args.feeds:
         chosen = list(
             {feed.id: feed for feed in (_find_feed(store, k) for k in args.feeds)}.values()
@@ -261,19 +274,30 @@ def _fetch(args: argparse.Namespace, store: Store) -> int:
         read_timeout=args.timeout,
         total_timeout=max(limits.total_timeout, 3 * args.timeout),
     )
-    options = RefreshOptions(workers=args.workers, limits=limits, full_text=not args.no_full_text)
+    options = RefreshOptions(
+        workers=args.workers,
+        limits=limits,
+        full_text=not args.no_full_text,
+        full_text_seconds=args.full_text_seconds or None,
+    )
     with _cancel_on_interrupt() as cancel, _progress_display() as show:
+        # The feeds' results are printed as soon as they are in, before any linked page.
         report = refresh_feeds(
-            store, chosen, options=options, on_progress=show, cancelled=cancel.is_set
+            store,
+            chosen,
+            options=options,
+            on_progress=show,
+            cancelled=cancel.is_set,
+            on_feeds_done=_print_feeds,
         )
-    _print_report(report)
+    _print_full_text(report)
     changed = report.added + report.updated + (report.full_text.fetched if report.full_text else 0)
     if changed and not args.no_index:
         _catch_up_index(args, store)
     return 1 if report.failed else 0
 
 
-def _print_report(report: Any) -> None:
+def _print_feeds(report: Any) -> None:
     from reader.text.sanitize import clean_line
 
     counts = {"ok": 0, "unchanged": 0, "failed": 0, "cancelled": 0}
@@ -301,16 +325,13 @@ def _print_report(report: Any) -> None:
         + (f", {counts['cancelled']} cancelled" if counts["cancelled"] else "")
         + f"; {counted(report.added, 'new article')}, {report.updated} updated"
     )
-    print(summary)
-    full = report.full_text
-    if full is not None and (full.fetched or full.failed or full.gave_up or full.remaining):
-        line = f"full text: {full.fetched} fetched"
-        if full.failed:
-            line += f", {full.failed} failed (retried at the next fetch)"
-        if full.gave_up:
-            line += f", {full.gave_up} given up (the summary stays)"
-        if full.remaining:
-            line += f", {full.remaining} still queued"
+    print(summary, flush=True)
+
+
+def _print_full_text(report: Any) -> None:
+    """E.g. `full text: 3 fetched, 2 failed; 5 pages waiting for a retry (the next in 1 hour)`."""
+    line = report.full_text_summary
+    if line:
         print(line)
 
 

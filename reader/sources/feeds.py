@@ -31,7 +31,7 @@ from lxml import etree
 
 from reader.models import Article, Feed
 from reader.sources.dates import parse_date
-from reader.sources.fulltext import PendingQueue
+from reader.sources.fulltext import MAX_ATTEMPTS, PendingQueue
 from reader.sources.html import html_to_text, inline_text
 from reader.sources.http import Fetcher, FetchError, FetchLimits
 from reader.sources.language import detect_language
@@ -534,8 +534,13 @@ class RefreshOptions:
     limits: FetchLimits = field(default_factory=FetchLimits)
     full_text: bool = True
     full_text_workers: int = 4
-    full_text_max_attempts: int = 5  # then an article keeps its summary for good
+    # Failed pages back off (1 h, 4 h, 1 day...; see fulltext.BACKOFF); after this many
+    # attempts, about a week, an article keeps its summary for good.
+    full_text_max_attempts: int = MAX_ATTEMPTS
     full_text_limit: int | None = None  # at most this many pages per refresh (None: all)
+    # Seconds the full-text step may take, after the feeds are done (None: no bound). Pages
+    # not reached wait for the next refresh, without penalty.
+    full_text_seconds: float | None = 60.0
 
 
 @dataclass(slots=True)
@@ -554,6 +559,13 @@ class RefreshReport:
     @property
     def updated(self) -> int:
         return sum(r.updated for r in self.results)
+
+    @property
+    def full_text_summary(self) -> str:
+        """The full-text step in one line ("" when it did not run or had nothing to do)."""
+        from reader.sources.fulltext import describe
+
+        return describe(self.full_text) if self.full_text is not None else ""
 
 
 @dataclass(slots=True)
@@ -666,6 +678,8 @@ def refresh_feeds(
     on_progress: Callable[[Progress], None] | None = None,
     on_articles: Callable[[Sequence[int]], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    on_feeds_done: Callable[[RefreshReport], None] | None = None,
+    now: float | None = None,
 ) -> RefreshReport:
     """Fetch `feeds` (all subscriptions when None), store new and changed entries.
 
@@ -673,8 +687,13 @@ def refresh_feeds(
     on the calling thread, so an app can call this from one worker thread and forward the
     callbacks to its UI. `on_articles` receives the ids of articles added or changed, feed by
     feed, as they are stored. `cancelled` is polled; once it returns True no new feed starts
-    and the remaining ones are reported as "cancelled". Then, unless options.full_text is
-    False, the full text of summary-only entries (new ones and earlier failures) is fetched.
+    and the remaining ones are reported as "cancelled".
+
+    Full text never holds the feeds up: it starts only once every feed is stored and
+    `on_feeds_done` has received the report (its `results` final, `full_text` still None).
+    Then, unless options.full_text is False, the full text of summary-only entries that are
+    due (new ones, and earlier failures whose backoff has passed at `now`, Unix time,
+    default the clock) is fetched, within options.full_text_seconds.
     """
     options = options or RefreshOptions()
     chosen = list(store.feeds() if feeds is None else feeds)
@@ -698,6 +717,8 @@ def refresh_feeds(
             queue.save()  # even on an error: stored teasers must stay queued
         order = {feed.id: n for n, feed in enumerate(chosen)}
         report.results.sort(key=lambda r: order.get(r.feed.id, 0))
+        if on_feeds_done is not None:
+            on_feeds_done(report)
         if options.full_text and not (cancelled is not None and cancelled()):
             from reader.sources.fulltext import fetch_full_texts
 
@@ -707,6 +728,8 @@ def refresh_feeds(
                 workers=options.full_text_workers,
                 max_attempts=options.full_text_max_attempts,
                 limit=options.full_text_limit,
+                budget=options.full_text_seconds,
+                now=now,
                 on_progress=on_progress,
                 on_articles=on_articles,
                 cancelled=cancelled,

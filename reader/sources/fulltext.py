@@ -6,9 +6,14 @@ related-story teasers, comments and footers (300 pages, English and Arabic): tra
 100% but only 75% of what it returned was story; jusText 94% / 51%.
 
 The queue is resumable and survives restarts: the ids of articles still waiting, with the
-number of attempts so far, live in the store's meta table under `PENDING_KEY`. A failure
-leaves the article queued for the next refresh, until `max_attempts`; the article keeps
-its summary as its body meanwhile (and for good, after that). No UI imports here.
+number of failed attempts so far and the time of the next one, live in the store's meta
+table under `PENDING_KEY` (JSON, checkpointed every few seconds; no table of its own). A
+failure backs the article off: the next attempt comes 1 h later, then 4 h, 1 day, 2 days and
+3 days; the sixth failure, about a week after the first, gives up. Answers a retry cannot
+change give up sooner: at once for 410 Gone, a non-HTML page or a refused URL; after one
+retry for 400/401/403/404 or a page without a story. Meanwhile (and for good, once given
+up) the article keeps its summary as its body. A warm refresh therefore asks nothing of a
+page server that failed recently. No UI imports here.
 """
 
 from __future__ import annotations
@@ -35,12 +40,20 @@ if TYPE_CHECKING:
     from reader.sources.feeds import Progress
 
 __all__ = [
+    "BACKOFF",
+    "MAX_ATTEMPTS",
     "PENDING_KEY",
     "FullTextReport",
+    "Pending",
+    "describe",
     "extract_article",
     "fetch_full_texts",
     "pending",
+    "pending_state",
     "queue",
+    "retry_delay",
+    "waiting",
+    "waiting_text",
 ]
 
 PENDING_KEY = "feeds.full_text_pending"
@@ -57,24 +70,74 @@ for _name in ("trafilatura", "htmldate", "courlan", "justext"):
 
 
 # -- the queue ------------------------------------------------------------------------------
-def pending(store: Store) -> dict[int, int]:
-    """Article id → failed attempts so far, for every article waiting for its full text."""
+HOUR = 3600.0
+# Waits after the 1st, 2nd... failed attempt. The sixth attempt comes ~6 days after the first
+# failure; when it fails too the article keeps its summary for good.
+BACKOFF = (1 * HOUR, 4 * HOUR, 24 * HOUR, 48 * HOUR, 72 * HOUR)
+MAX_ATTEMPTS = len(BACKOFF) + 1
+# Answers a retry is unlikely to change (HTTP 400/401/403/404, a page without a story, a page
+# the extractor chokes on) get one retry, an hour later: a 404 may be a page not published yet.
+LIKELY_FINAL_ATTEMPTS = 2
+
+
+@dataclass(slots=True)
+class Pending:
+    """One queued article: failed attempts so far, and when the next one may start."""
+
+    attempts: int = 0
+    next_at: float = 0.0  # Unix time (wall clock: it must survive restarts); 0: at once
+
+
+def retry_delay(attempts: int) -> float:
+    """Seconds to wait after the `attempts`-th failure (1-based)."""
+    return BACKOFF[max(0, min(attempts, len(BACKOFF)) - 1)]
+
+
+def pending_state(store: Store) -> dict[int, Pending]:
+    """Article id → its place in the queue, for every article waiting for its full text.
+
+    Stored as JSON `{"id": [attempts, next_at]}`; the older `{"id": attempts}` (no backoff
+    yet) reads as due at once.
+    """
     raw = store.meta_get(PENDING_KEY)
     if not raw:
         return {}
     try:
         data = json.loads(raw)
-        return {int(k): int(v) for k, v in data.items()}
-    except (ValueError, TypeError, AttributeError):
+        state: dict[int, Pending] = {}
+        for key, value in data.items():
+            if isinstance(value, list):
+                state[int(key)] = Pending(int(value[0]), float(value[1]))
+            else:
+                state[int(key)] = Pending(int(value))
+        return state
+    except (ValueError, TypeError, AttributeError, IndexError):
         return {}  # a damaged queue only costs the retries
 
 
-def _save(store: Store, queue_: dict[int, int]) -> None:
-    store.meta_set(PENDING_KEY, json.dumps({str(k): v for k, v in sorted(queue_.items())}))
+def pending(store: Store) -> dict[int, int]:
+    """Article id → failed attempts so far, for every article waiting for its full text."""
+    return {k: v.attempts for k, v in pending_state(store).items()}
+
+
+def waiting(store: Store, now: float | None = None) -> int:
+    """How many queued articles wait for a retry time still to come."""
+    now = time.time() if now is None else now
+    return sum(1 for entry in pending_state(store).values() if entry.next_at > now)
+
+
+def _save(store: Store, queue_: dict[int, Pending]) -> None:
+    store.meta_set(
+        PENDING_KEY,
+        json.dumps(
+            {str(k): [v.attempts, round(v.next_at)] for k, v in sorted(queue_.items())},
+            separators=(",", ":"),
+        ),
+    )
 
 
 def queue(store: Store, ids: Iterable[int]) -> None:
-    """Add articles to the queue (already queued ones keep their attempt count)."""
+    """Add articles to the queue (already queued ones keep their attempts and retry time)."""
     pending_queue = PendingQueue(store)
     pending_queue.add(ids)
     pending_queue.save()
@@ -89,13 +152,13 @@ class PendingQueue:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.items = pending(store)
+        self.items = pending_state(store)
         self._dirty = False
         self._saved = time.monotonic()
 
     def add(self, ids: Iterable[int]) -> None:
         for article_id in ids:
-            self.items.setdefault(int(article_id), 0)
+            self.items.setdefault(int(article_id), Pending())
             self._dirty = True
         self.checkpoint()
 
@@ -188,11 +251,59 @@ def _without_title(text: str, title: str) -> str:
 @dataclass(slots=True)
 class FullTextReport:
     fetched: int = 0  # articles that got their full text
-    failed: int = 0  # failed this time, queued again
-    gave_up: int = 0  # failed max_attempts times: keep the summary
-    remaining: int = 0  # still queued after this run
+    failed: int = 0  # failed this time, queued again for a later retry
+    gave_up: int = 0  # failed for good (max attempts, or a final answer): keep the summary
+    remaining: int = 0  # still queued after this run (waiting + left for the next fetch)
+    waiting: int = 0  # queued with a retry time still to come (backing off after failures)
+    next_retry: float | None = None  # Unix time of the earliest of those retries
+    out_of_time: bool = False  # the time budget ran out with pages still due
     errors: list[tuple[int, str, str]] = field(default_factory=list)  # (id, url, reason)
     seconds: float = 0.0
+
+    @property
+    def deferred(self) -> int:
+        """Queued, due, but not tried this time (a limit, the time budget, or a cancel)."""
+        return self.remaining - self.waiting
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
+
+
+def _in_words(seconds: float) -> str:
+    if round(seconds / 60) < 60:
+        return _plural(max(1, round(seconds / 60)), "minute", "minutes")
+    if round(seconds / HOUR) < 36:
+        return _plural(round(seconds / HOUR), "hour", "hours")
+    return _plural(round(seconds / (24 * HOUR)), "day", "days")
+
+
+def waiting_text(count: int, next_retry: float | None = None, now: float | None = None) -> str:
+    """ "3 pages waiting for a retry (the next in 58 minutes)"; "" for none."""
+    if count <= 0:
+        return ""
+    text = _plural(count, "page", "pages") + " waiting for a retry"
+    if next_retry is not None:
+        now = time.time() if now is None else now
+        text += f" (the next in {_in_words(max(0.0, next_retry - now))})"
+    return text
+
+
+def describe(report: FullTextReport, now: float | None = None) -> str:
+    """One line for people, "" when there is nothing to say; the CLI and the app share it."""
+    if not (report.fetched or report.failed or report.gave_up or report.remaining):
+        return ""
+    line = f"full text: {report.fetched:,} fetched"
+    if report.failed:
+        line += f", {report.failed:,} failed"
+    if report.gave_up:
+        line += f", {report.gave_up:,} given up (the summary stays)"
+    parts = [waiting_text(report.waiting, report.next_retry, now)]
+    if report.deferred:
+        why = " (time limit reached)" if report.out_of_time else ""
+        parts.append(f"{_plural(report.deferred, 'page', 'pages')} left for the next fetch{why}")
+    extra = "; ".join(p for p in parts if p)
+    return f"{line}; {extra}" if extra else line
 
 
 @dataclass(slots=True)
@@ -201,29 +312,41 @@ class _Page:
     text: str = ""
     hint: str | None = None
     error: str | None = None
-    permanent: bool = False
+    final: bool = False  # retrying cannot help: give up now
+    likely_final: bool = False  # retrying is unlikely to help: one retry at most
+    seconds: float = 0.0  # spent downloading and extracting
 
 
 def _fetch_page(fetcher: Fetcher, article: Article, cancelled: Callable[[], bool] | None) -> _Page:
     page = _Page(article)
     assert article.url is not None
+    if cancelled is not None and cancelled():
+        page.error = "cancelled"  # never started: it keeps its place in the queue
+        return page
+    started = time.monotonic()
     try:
         response = fetcher.get(article.url, accept=PAGE_ACCEPT, cancelled=cancelled)
         kind = response.content_type
         if kind and "html" not in kind and not kind.startswith("text/"):
             page.error = f"not a web page ({kind[:60]})"
-            page.permanent = True
+            page.final = True
             return page
         text, page.hint = extract_article(response.body, url=response.url, charset=response.charset)
         page.text = _without_title(text, article.title)
         if not page.text.strip():
             page.error = "no article text found on the page"
+            page.likely_final = True
     except FetchError as error:
         page.error = str(error)
-        # A 404 may be a page not published yet: only "gone" and refusals are final.
-        page.permanent = error.status == 410 or (error.permanent and error.status is None)
+        # "Gone" and refused URLs are final; 400/401/403/404 nearly so (a 404 may be a page
+        # not published yet). Timeouts, 5xx and network errors get the whole backoff.
+        page.final = error.status == 410 or (error.permanent and error.status is None)
+        page.likely_final = error.permanent
     except Exception as error:  # noqa: BLE001 - one odd page must not stop the others
         page.error = f"extraction failed: {type(error).__name__}: {str(error)[:160]}"
+        page.likely_final = True
+    finally:
+        page.seconds = time.monotonic() - started
     return page
 
 
@@ -252,24 +375,39 @@ def fetch_full_texts(
     fetcher: Fetcher | None = None,
     limits: FetchLimits | None = None,
     workers: int = 4,
-    max_attempts: int = 5,
+    max_attempts: int = MAX_ATTEMPTS,
     limit: int | None = None,
+    budget: float | None = None,
+    now: float | None = None,
     on_progress: Callable[[Progress], None] | None = None,
     on_articles: Callable[[Sequence[int]], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> FullTextReport:
-    """Fetch the full text of queued articles (newest first), storing each as it arrives.
+    """Fetch the full text of queued articles that are due (newest first), storing each.
 
-    Bounded: at most `workers` pages in flight (and the fetcher's per-host limit). Resumable:
-    the queue is checkpointed every few seconds and at the end, so an interrupted run loses
-    nothing but the pages in flight.
+    Due: never tried, or failed and past its retry time. A failure moves the article's next
+    attempt `BACKOFF` further away (1 h, 4 h, 1 day, 2 days, 3 days), until `max_attempts`
+    (about a week); a final answer (410, not a web page, a refused URL) gives up at once, a
+    likely-final one (400/401/403/404, no story on the page) after one retry. `now` (Unix
+    time, default the clock) is when this run happens, for the retry times.
+
+    Bounded: at most `workers` pages in flight (and the fetcher's per-host limit), and with a
+    `budget` (seconds) no page starts after it has passed and the ones in flight are stopped
+    at their next read (a silent server: within the read timeout). A page stopped that way
+    counts as a failed attempt if it had taken at least half the budget (a slow server),
+    else it keeps its place for the next fetch.
+
+    Resumable: the queue is checkpointed every few seconds and at the end, so an interrupted
+    run loses nothing but the pages in flight.
     """
     from reader.sources.feeds import Progress
 
     started = time.monotonic()
+    now = time.time() if now is None else now
+    deadline = None if budget is None else started + max(0.0, budget)
     report = FullTextReport()
-    queued = pending(store)
-    order = sorted(queued, reverse=True)  # newest ids first
+    queued = pending_state(store)
+    order = sorted((i for i, entry in queued.items() if entry.next_at <= now), reverse=True)
     if limit is not None:
         order = order[:limit]
     total = len(order)
@@ -277,6 +415,16 @@ def fetch_full_texts(
     fetcher = fetcher or Fetcher(limits)
     last_save = time.monotonic()
     done = 0
+
+    def user_cancelled() -> bool:
+        return cancelled is not None and cancelled()
+
+    def out_of_time() -> bool:
+        return deadline is not None and time.monotonic() > deadline
+
+    def stop() -> bool:
+        return user_cancelled() or out_of_time()
+
     try:
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
             in_flight: set[Future[_Page]] = set()
@@ -284,7 +432,7 @@ def fetch_full_texts(
             exhausted = False
             while True:
                 while not exhausted and len(in_flight) < workers * 2:
-                    if cancelled is not None and cancelled():
+                    if stop():
                         exhausted = True
                         break
                     article_id = next(ids, None)
@@ -301,7 +449,7 @@ def fetch_full_texts(
                         queued.pop(article_id, None)  # gone, or it has its full text already
                         done += 1
                         continue
-                    in_flight.add(pool.submit(_fetch_page, fetcher, article, cancelled))
+                    in_flight.add(pool.submit(_fetch_page, fetcher, article, stop))
                 if not in_flight:
                     break
                 finished, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
@@ -309,6 +457,13 @@ def fetch_full_texts(
                     page = future.result()
                     article_id = page.article.id or 0
                     done += 1
+                    if (
+                        page.error == "cancelled"
+                        and budget
+                        and not user_cancelled()
+                        and page.seconds >= budget / 2
+                    ):
+                        page.error = f"too slow (not complete within {budget:g} s)"
                     if page.error is None:
                         changed = _store_page(store, page)
                         queued.pop(article_id, None)
@@ -316,15 +471,21 @@ def fetch_full_texts(
                         if changed and on_articles is not None:
                             on_articles(changed)
                     elif page.error == "cancelled":
-                        pass
+                        pass  # not this page's fault: it keeps its place and attempts
                     else:
-                        attempts = queued.get(article_id, 0) + 1
+                        entry = queued.setdefault(article_id, Pending())
+                        entry.attempts += 1
                         report.errors.append((article_id, page.article.url or "", page.error))
-                        if attempts >= max_attempts or page.permanent:
+                        allowed = max_attempts
+                        if page.final:
+                            allowed = 1
+                        elif page.likely_final:
+                            allowed = min(allowed, LIKELY_FINAL_ATTEMPTS)
+                        if entry.attempts >= allowed:
                             queued.pop(article_id, None)
                             report.gave_up += 1
                         else:
-                            queued[article_id] = attempts
+                            entry.next_at = now + retry_delay(entry.attempts)
                             report.failed += 1
                     if on_progress is not None:
                         label = page.article.url or ""
@@ -336,6 +497,10 @@ def fetch_full_texts(
         _save(store, queued)
         if own_fetcher:
             fetcher.close()
+    later = [entry.next_at for entry in queued.values() if entry.next_at > now]
     report.remaining = len(queued)
+    report.waiting = len(later)
+    report.next_retry = min(later, default=None)
+    report.out_of_time = report.deferred > 0 and out_of_time() and not user_cancelled()
     report.seconds = time.monotonic() - started
     return report

@@ -429,6 +429,8 @@ class NewsReaderApp(App[int]):
         summary = f"Feeds refreshed: {report.added} new, {report.updated} updated"
         if failed:
             summary += f", {len(failed)} failed ({failed[0].label}: {failed[0].error})"
+        if report.full_text_summary:  # e.g. "full text: 3 fetched; 2 pages waiting for a retry"
+            summary += f"; {report.full_text_summary}"
         self.call_from_thread(self._feeds_done, summary, bool(failed))
 
     def _feed_progress(self, progress: Any) -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -140,3 +142,95 @@ def test_fetch_through_the_real_entry_point(server: FeedServer, tmp_path):
     assert offline.returncode == 1
     assert "connection refused" in offline.stdout
     assert "Traceback" not in offline.stderr
+
+
+class _Stamped(io.StringIO):
+    """stdout that remembers when each line was written."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.started = time.monotonic()
+        self.lines: list[tuple[float, str]] = []
+
+    def write(self, text: str) -> int:
+        for line in text.splitlines():
+            if line:
+                self.lines.append((time.monotonic() - self.started, line))
+        return super().write(text)
+
+    def when(self, start: str) -> float:
+        return next(t for t, line in self.lines if line.startswith(start))
+
+
+def test_fetch_reports_feeds_before_failing_pages_and_backs_them_off(
+    server: FeedServer, store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    def hang(request) -> None:
+        server.stopping.wait(30)
+
+    def trickle(request) -> None:
+        request.send_response(200)
+        request.send_header("Content-Type", "text/html")
+        request.send_header("Content-Length", "1000000")
+        request.end_headers()
+        try:
+            while not server.stopping.wait(0.1):
+                request.wfile.write(b" ")
+                request.wfile.flush()
+        except OSError:
+            pass
+
+    server.routes["/hang"] = Route(handler=hang)
+    server.routes["/trickle"] = Route(handler=trickle)
+    server.routes["/error"] = Route(b"oops", status=500, content_type="text/html")
+    teasers = "".join(
+        item(n, body="<p>The council met. Read more…</p>", link=server.url(path))
+        for n, path in enumerate(["/hang", "/trickle", "/error"])
+    )
+    server.routes["/feed"] = Route(rss(teasers + item(9), title="Slow pages"), etag='"1"')
+    store.add_feed(server.url("/feed"))
+    pages = ("/hang", "/trickle", "/error")
+
+    out = _Stamped()
+    monkeypatch.setattr(sys, "stdout", out)
+    argv = ("fetch", "--timeout", "1", "--full-text-seconds", "3", "--no-index")
+    assert run(store, *argv) == 0
+    took = time.monotonic() - out.started
+    text = out.getvalue()
+    # The feed's result is printed at once, its articles stored, while the pages take the
+    # whole full-text budget (the trickling one would go on for a minute).
+    assert "ok         Slow pages: 4 new, 0 updated, 3 need full text" in text
+    summary = out.when("1 feeds: 1 ok")
+    assert summary < 2.0, text
+    assert out.when("full text:") > summary + 2.0
+    assert took < 3.0 + 1.0 + 3.0, took  # budget + read timeout + slack
+    assert store.count() == 4
+    assert "full text: 0 fetched, 3 failed; 3 pages waiting for a retry (the next in 1 hour)" in (
+        text
+    )
+    assert [len(server.hits(p)) for p in pages] == [1, 1, 1]
+
+    # At once again: the feed answers 304 and no failing page is asked for.
+    out = _Stamped()
+    monkeypatch.setattr(sys, "stdout", out)
+    assert run(store, *argv) == 0
+    assert time.monotonic() - out.started < 2.0
+    assert "unchanged  Slow pages (not modified)" in out.getvalue()
+    assert "full text: 0 fetched; 3 pages waiting for a retry" in out.getvalue()
+    assert [len(server.hits(p)) for p in pages] == [1, 1, 1]
+
+    # An hour later two pages are given up for good (410), one backs off 4 h more: the
+    # count follows, in the singular at 1.
+    from reader.sources.feeds import RefreshOptions, refresh_feeds
+    from tests.feeds.conftest import FAST
+
+    server.routes["/hang"] = Route(b"gone", status=410, content_type="text/plain")
+    server.routes["/trickle"] = Route(b"gone", status=410, content_type="text/plain")
+    refresh_feeds(store, options=RefreshOptions(limits=FAST), now=time.time() + 3601)
+    assert [len(server.hits(p)) for p in pages] == [2, 2, 2]
+    out = _Stamped()
+    monkeypatch.setattr(sys, "stdout", out)
+    assert run(store, *argv) == 0
+    assert "full text: 0 fetched; 1 page waiting for a retry (the next in 5 hours)" in (
+        out.getvalue()
+    )

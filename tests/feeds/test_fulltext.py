@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+import time
 from html import escape
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 
 from reader.sources.feeds import RefreshOptions, needs_full_text, refresh_feeds
-from reader.sources.fulltext import extract_article, pending
+from reader.sources.fulltext import (
+    BACKOFF,
+    HOUR,
+    MAX_ATTEMPTS,
+    PENDING_KEY,
+    FullTextReport,
+    Pending,
+    describe,
+    extract_article,
+    pending,
+    pending_state,
+    waiting_text,
+)
 from reader.store import Store
 from tests.feeds.conftest import FAST, FeedServer, Route, item, rss
 
@@ -107,20 +122,27 @@ def test_summary_only_entries_get_full_text(server: FeedServer, store: Store):
     assert all(p in store.get(english.id).body for p in STORY)
 
 
-def test_failed_full_text_is_retried_at_next_refresh(server: FeedServer, store: Store):
+def test_failed_full_text_is_retried_once_its_backoff_has_passed(server: FeedServer, store: Store):
     server.routes["/feed"] = Route(rss(teaser_item(1, server, "/story/1")), etag='"f"')
     server.routes["/story/1"] = Route(b"busy", status=503, content_type="text/plain")
     store.add_feed(server.url("/feed"))
-    first = refresh_feeds(store, options=OPTIONS)
+    t0 = 1_700_000_000.0
+    first = refresh_feeds(store, options=OPTIONS, now=t0)
     assert first.full_text.fetched == 0 and first.full_text.failed == 1
     (article_id,) = first.results[0].ids
     article = store.get(article_id)
     assert article.body == article.summary  # readable meanwhile
     assert pending(store) == {article_id: 1}
+    assert pending_state(store)[article_id].next_at == t0 + HOUR
     assert "HTTP 503" in first.full_text.errors[0][2]
+    assert (first.full_text.waiting, first.full_text.next_retry) == (1, t0 + HOUR)
 
     server.routes["/story/1"] = Route(page("Budget story 1", STORY), content_type="text/html")
-    second = refresh_feeds(store, options=OPTIONS)
+    early = refresh_feeds(store, options=OPTIONS, now=t0 + HOUR - 60)
+    assert early.full_text.fetched == early.full_text.failed == 0
+    assert early.full_text.waiting == 1
+    assert len(server.hits("/story/1")) == 1  # not asked again before its time
+    second = refresh_feeds(store, options=OPTIONS, now=t0 + HOUR)
     assert second.results[0].status == "unchanged"
     assert second.full_text.fetched == 1
     assert all(p in store.get(article_id).body for p in STORY)
@@ -131,13 +153,14 @@ def test_gives_up_after_max_attempts_and_keeps_summary(server: FeedServer, store
     server.routes["/feed"] = Route(rss(teaser_item(1, server, "/missing")), etag='"f"')
     store.add_feed(server.url("/feed"))
     options = RefreshOptions(limits=FAST, full_text_max_attempts=2)
-    first = refresh_feeds(store, options=options)
+    t0 = 1_700_000_000.0
+    first = refresh_feeds(store, options=options, now=t0)
     assert first.full_text.failed == 1 and first.full_text.gave_up == 0
-    second = refresh_feeds(store, options=options)
+    second = refresh_feeds(store, options=options, now=t0 + 2 * HOUR)
     assert second.full_text.gave_up == 1 and second.full_text.remaining == 0
     article = store.get(first.results[0].ids[0])
     assert article.body == article.summary
-    third = refresh_feeds(store, options=options)
+    third = refresh_feeds(store, options=options, now=t0 + 30 * 24 * HOUR)
     assert third.full_text.fetched == third.full_text.failed == 0
     assert [s.path for s in server.seen].count("/missing") == 2
 
@@ -174,3 +197,218 @@ def test_full_text_can_be_turned_off(server: FeedServer, store: Store):
     assert report.full_text is None
     assert server.hits("/story/1") == []
     assert len(pending(store)) == 1  # still queued for a later refresh
+
+
+# -- pages that keep failing ----------------------------------------------------------------
+T0 = 1_700_000_000.0  # a fixed "now" (Unix time): retry times are tested without sleeping
+
+
+def hang(server: FeedServer):
+    """A page server that accepts the request and never answers."""
+
+    def handler(request: BaseHTTPRequestHandler) -> None:
+        server.stopping.wait(30)
+
+    return handler
+
+
+def trickle(server: FeedServer):
+    """A page server that answers a byte at a time, forever (never past the read timeout)."""
+
+    def handler(request: BaseHTTPRequestHandler) -> None:
+        request.send_response(200)
+        request.send_header("Content-Type", "text/html")
+        request.send_header("Content-Length", "1000000")
+        request.end_headers()
+        try:
+            while not server.stopping.wait(0.1):
+                request.wfile.write(b" ")
+                request.wfile.flush()
+        except OSError:
+            pass  # the client gave up
+
+    return handler
+
+
+def test_backoff_schedule_gives_up_after_about_a_week(
+    server: FeedServer, store: Store, tmp_path: Path
+):
+    server.routes["/feed"] = Route(rss(teaser_item(1, server, "/busy")), etag='"f"')
+    server.routes["/busy"] = Route(b"busy", status=503, content_type="text/plain")
+    store.add_feed(server.url("/feed"))
+    first = refresh_feeds(store, options=OPTIONS, now=T0)
+    (article_id,) = first.results[0].ids
+    now = T0
+    for attempt, delay in enumerate(BACKOFF, 1):
+        assert pending_state(store) == {article_id: Pending(attempt, now + delay)}
+        now += delay
+        early = refresh_feeds(store, options=OPTIONS, now=now - 1)
+        assert early.full_text.waiting == 1 and early.full_text.errors == []
+        assert len(server.hits("/busy")) == attempt
+        report = refresh_feeds(store, options=OPTIONS, now=now)
+        assert len(server.hits("/busy")) == attempt + 1
+    assert report.full_text.gave_up == 1 and report.full_text.remaining == 0
+    assert pending_state(store) == {}
+    assert len(server.hits("/busy")) == MAX_ATTEMPTS
+    assert 6 * 24 * HOUR <= now - T0 <= 7 * 24 * HOUR  # given up about a week after
+    refresh_feeds(store, options=OPTIONS, now=now + 30 * 24 * HOUR)
+    assert len(server.hits("/busy")) == MAX_ATTEMPTS
+    article = store.get(article_id)
+    assert article.body == article.summary
+
+
+def test_retry_times_survive_a_restart(server: FeedServer, store: Store):
+    server.routes["/feed"] = Route(rss(teaser_item(1, server, "/busy")), etag='"f"')
+    server.routes["/busy"] = Route(b"busy", status=500, content_type="text/plain")
+    store.add_feed(server.url("/feed"))
+    (article_id,) = refresh_feeds(store, options=OPTIONS, now=T0).results[0].ids
+    again = Store(store.path)
+    try:
+        assert pending_state(again) == {article_id: Pending(1, T0 + HOUR)}
+        assert refresh_feeds(again, options=OPTIONS, now=T0 + 60).full_text.waiting == 1
+    finally:
+        again.close()
+    assert len(server.hits("/busy")) == 1
+
+
+def test_final_answers_give_up_sooner(server: FeedServer, store: Store):
+    paths = ["/gone", "/missing", "/pdf", "/busy"]
+    server.routes["/feed"] = Route(
+        rss("".join(teaser_item(n, server, path) for n, path in enumerate(paths))), etag='"f"'
+    )
+    server.routes["/gone"] = Route(b"gone", status=410, content_type="text/plain")
+    server.routes["/pdf"] = Route(b"%PDF-1.4", content_type="application/pdf")
+    server.routes["/busy"] = Route(b"busy", status=503, content_type="text/plain")
+    store.add_feed(server.url("/feed"))  # /missing: the test server's 404
+    first = refresh_feeds(store, options=OPTIONS, now=T0)
+    assert (first.full_text.gave_up, first.full_text.failed) == (2, 2)  # 410 and the PDF
+    second = refresh_feeds(store, options=OPTIONS, now=T0 + HOUR)
+    assert (second.full_text.gave_up, second.full_text.failed) == (1, 1)  # 404: one retry
+    refresh_feeds(store, options=OPTIONS, now=T0 + 30 * 24 * HOUR)
+    assert {p: len(server.hits(p)) for p in paths} == {
+        "/gone": 1,
+        "/pdf": 1,
+        "/missing": 2,
+        "/busy": 3,
+    }
+
+
+def test_queue_written_before_backoff_reads_as_due(store: Store):
+    store.meta_set(PENDING_KEY, '{"5": 2, "7": 0}')
+    assert pending_state(store) == {5: Pending(2, 0.0), 7: Pending(0, 0.0)}
+    assert pending(store) == {5: 2, 7: 0}
+    store.meta_set(PENDING_KEY, '{"5": [2]}')
+    assert pending_state(store) == {}  # damaged: only the retries are lost
+
+
+def test_slow_and_failing_pages_never_hold_up_the_feeds(server: FeedServer, store: Store):
+    """Feeds are stored and reported before any page; pages stop at the time budget."""
+    paths = {"/hang": hang(server), "/trickle": trickle(server)}
+    for path, handler in paths.items():
+        server.routes[path] = Route(handler=handler)
+    server.routes["/error"] = Route(b"oops", status=500, content_type="text/html")
+    items = "".join(
+        teaser_item(n, server, path) for n, path in enumerate(["/hang", "/trickle", "/error"])
+    )
+    server.routes["/feed"] = Route(rss(items + item(9)), etag='"f"')
+    store.add_feed(server.url("/feed"))
+    # Only the time budget bounds the trickling page: its own total timeout is far away.
+    limits = FAST.__class__(connect_timeout=1.0, read_timeout=1.0, total_timeout=60.0)
+    options = RefreshOptions(limits=limits, full_text_workers=4, full_text_seconds=2.0)
+    feeds_done: list[tuple[float, int, int]] = []
+    started = time.monotonic()
+
+    def on_feeds_done(report) -> None:
+        feeds_done.append((time.monotonic() - started, report.added, store.count()))
+
+    report = refresh_feeds(store, options=options, now=T0, on_feeds_done=on_feeds_done)
+    took = time.monotonic() - started
+    # The feed (4 articles) was stored and reported at once, long before the pages gave up.
+    assert len(feeds_done) == 1
+    seconds, added, stored = feeds_done[0]
+    assert (added, stored) == (4, 4)
+    assert seconds < 1.5, seconds
+    assert 1.9 < took < 2.0 + 1.0 + 2.0, took  # budget + read timeout + slack
+    full = report.full_text
+    assert (full.fetched, full.failed, full.waiting) == (0, 3, 3)
+    reasons = {url.rsplit("/", 1)[1]: why for _, url, why in full.errors}
+    assert "timed out" in reasons["hang"] and "HTTP 500" in reasons["error"]
+    assert reasons["trickle"] == "too slow (not complete within 2 s)"
+    assert {p: len(server.hits(p)) for p in ("/hang", "/trickle", "/error")} == {
+        "/hang": 1,
+        "/trickle": 1,
+        "/error": 1,
+    }
+
+    # An immediate second refresh asks nothing of the failing page server, and is quick.
+    started = time.monotonic()
+    again = refresh_feeds(store, options=options, now=T0 + 5)
+    assert time.monotonic() - started < 1.5
+    assert again.results[0].status == "unchanged"
+    assert (again.full_text.failed, again.full_text.waiting) == (0, 3)
+    assert {p: len(server.hits(p)) for p in ("/hang", "/trickle", "/error")} == {
+        "/hang": 1,
+        "/trickle": 1,
+        "/error": 1,
+    }
+
+    # Once the backoff has passed they are tried again; one has recovered meanwhile.
+    server.routes["/error"] = Route(page("Budget story 2", STORY), content_type="text/html")
+    later = refresh_feeds(store, options=options, now=T0 + HOUR)
+    assert later.full_text.fetched == 1 and later.full_text.failed == 2
+    assert {p: len(server.hits(p)) for p in ("/hang", "/trickle", "/error")} == {
+        "/hang": 2,
+        "/trickle": 2,
+        "/error": 2,
+    }
+    assert {e.attempts for e in pending_state(store).values()} == {2}
+
+
+def test_time_budget_leaves_pages_not_reached_for_the_next_fetch(server: FeedServer, store: Store):
+    """Pages cut short by the budget, having had little of it, keep their place unpunished."""
+
+    def slow_then_fine(request: BaseHTTPRequestHandler) -> None:
+        time.sleep(0.3)  # each page takes well under half the budget
+        body = page("Budget story", STORY)
+        request.send_response(200)
+        request.send_header("Content-Type", "text/html")
+        request.send_header("Content-Length", str(len(body)))
+        request.end_headers()
+        request.wfile.write(body)
+
+    items = "".join(teaser_item(n, server, f"/slow/{n}") for n in range(6))
+    server.routes["/feed"] = Route(rss(items), etag='"f"')
+    for n in range(6):
+        server.routes[f"/slow/{n}"] = Route(handler=slow_then_fine)
+    store.add_feed(server.url("/feed"))
+    options = RefreshOptions(limits=FAST, full_text_workers=1, full_text_seconds=1.0)
+    report = refresh_feeds(store, options=options, now=T0)
+    full = report.full_text
+    assert full.fetched >= 1 and full.failed == 0 and full.gave_up == 0
+    assert full.deferred == 6 - full.fetched and full.out_of_time
+    assert "left for the next fetch (time limit reached)" in describe(full, now=T0)
+    rest = refresh_feeds(store, options=replace_budget(options, None), now=T0 + 1)
+    assert rest.full_text.fetched == 6 - full.fetched and rest.full_text.remaining == 0
+
+
+def replace_budget(options: RefreshOptions, seconds: float | None) -> RefreshOptions:
+    from dataclasses import replace
+
+    return replace(options, full_text_seconds=seconds)
+
+
+def test_waiting_pages_are_counted_in_words():
+    assert waiting_text(0) == ""
+    assert waiting_text(1) == "1 page waiting for a retry"
+    assert waiting_text(2) == "2 pages waiting for a retry"
+    assert waiting_text(1, T0 + HOUR - 20, now=T0) == (
+        "1 page waiting for a retry (the next in 1 hour)"
+    )
+    assert waiting_text(3, T0 + 60, now=T0).endswith("(the next in 1 minute)")
+    assert waiting_text(3, T0 + 4 * HOUR, now=T0).endswith("(the next in 4 hours)")
+    assert waiting_text(1, T0 + 48 * HOUR, now=T0).endswith("(the next in 2 days)")
+    report = FullTextReport(fetched=1, failed=1, remaining=1, waiting=1, next_retry=T0 + HOUR)
+    assert describe(report, now=T0) == (
+        "full text: 1 fetched, 1 failed; 1 page waiting for a retry (the next in 1 hour)"
+    )
+    assert describe(FullTextReport()) == ""
