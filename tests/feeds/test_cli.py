@@ -200,7 +200,7 @@ def test_fetch_reports_feeds_before_failing_pages_and_backs_them_off(
     # The feed's result is printed at once, its articles stored, while the pages take the
     # whole full-text budget (the trickling one would go on for a minute).
     assert "ok         Slow pages: 4 new, 0 updated, 3 need full text" in text
-    summary = out.when("1 feeds: 1 ok")
+    summary = out.when("1 feed: 1 ok")
     assert summary < 2.0, text
     assert out.when("full text:") > summary + 2.0
     assert took < 3.0 + 1.0 + 3.0, took  # budget + read timeout + slack
