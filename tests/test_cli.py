@@ -76,6 +76,7 @@ def test_import_search_show(capsys, tmp_path: Path) -> None:
     assert "added 3, duplicates 0, failed 0" in out
     code, out, _ = cli(capsys, "import", str(folder))
     assert "added 0, duplicates 3, failed 0" in out
+    assert "kept once: 1 same link, 2 same title and text" in out
 
     code, out, _ = cli(capsys, "list", "--json", "--limit", "2")
     rows = [json.loads(line) for line in out.splitlines()]
@@ -201,3 +202,19 @@ def test_console_script_runs_as_a_process(tmp_path: Path) -> None:
     record = json.loads(result.stdout)
     assert record["total"] == 2  # the Arabic edition names the missile in Latin letters too
     assert len(record["hits"]) == 1
+
+
+def test_import_reports_republished_copies_as_duplicates(capsys, tmp_path: Path) -> None:
+    body = "أعلنت وزارة التجارة بلوغ القيمة الإجمالية لمشروعات البيع على الخارطة. " * 3
+    record = {"source": "almadina", "title": "مشروعات البيع", "content": body}
+    records = [
+        {**record, "url": "http://www.al-madina.com/node/623657/x.html"},
+        {**record, "url": "http://www.al-madina.com/node/623657/x.html?weekly"},
+        {**record, "url": "https://www.al-madina.com/node/623657/x.html?utm_source=tw"},
+    ]
+    path = tmp_path / "day.json"
+    path.write_text(json.dumps(records, ensure_ascii=False), "utf-8")
+    code, out, err = cli(capsys, "import", "--no-index", str(path))
+    assert code == 0, err
+    assert "added 1, duplicates 2, failed 0" in out
+    assert "kept once: 1 same link, 1 same title and text" in out
