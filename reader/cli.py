@@ -111,11 +111,24 @@ def cmd_import(args: argparse.Namespace) -> int:
         f"added {report.added}, duplicates {report.duplicates}, failed {len(report.failures)}"
         + (f", skipped {report.skipped}" if report.skipped else "")
     )
+    if report.duplicates:
+        print(_duplicates_line(report))
     for failure in report.failures:
         print(f"failed: {failure.origin}: {failure.reason}", file=sys.stderr)
     if report.added and not args.no_index:
         _catch_up(session)
     return 0 if report.ok else 1
+
+
+def _duplicates_line(report: Any) -> str:
+    """Why the duplicates were not stored again (each is in the library once)."""
+    kinds = [
+        (report.same_guid, "same guid"),
+        (report.same_link, "same link"),
+        (report.same_text, "same title and text"),
+    ]
+    parts = ", ".join(f"{count} {what}" for count, what in kinds if count)
+    return f"duplicates already in the library or repeated in the import, kept once: {parts}"
 
 
 def cmd_list(args: argparse.Namespace) -> int:

@@ -2,6 +2,17 @@
 
 Every insert or update takes the next value of a change sequence (`seq`). The search index
 records the highest `seq` it holds, so it can catch up incrementally or notice it is behind.
+
+An arriving article is a duplicate of a stored one (and is not stored again) when it has
+- the same guid; or, without a guid, the same link: the `url_key` of `reader.urls`, which
+  ignores http/https, host case, default ports, trailing slashes, fragments and tracking
+  parameters; or, with neither, the same title and body;
+- or, whatever its guid or link, the same source, title and body, when the body has at
+  least `SAME_TEXT_MIN_CHARS` characters: newspapers republish a story under a second link
+  (SaudiNewsNet's `?weekly` copies). Shorter bodies are not evidence: cartoons and photo
+  pages of one source share a title ("كاريكاتير") and an empty body, yet differ.
+The stored article wins: its read and starred state is kept (a duplicate that arrives read
+or starred marks it so, never the other way).
 """
 
 from __future__ import annotations
@@ -9,15 +20,18 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from reader.models import Article, ArticleRow, Feed
+from reader.sources.common import clean_field, normalise_body
 from reader.text.sanitize import clean_line, clean_text
+from reader.urls import url_key
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+SAME_TEXT_MIN_CHARS = 100
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -63,6 +77,11 @@ _MIGRATIONS: dict[int, str] = {
     CREATE INDEX articles_source ON articles(source, published DESC);
     CREATE INDEX articles_unread ON articles(read, published DESC);
     """,
+    3: """
+    ALTER TABLE articles ADD COLUMN url_key TEXT;
+    CREATE INDEX articles_url_key ON articles(url_key) WHERE url_key IS NOT NULL;
+    DROP INDEX articles_url;  -- dedupe looks links up by url_key now; nothing else by url
+    """,
 }
 
 _ROW_COLUMNS = "id, title, source, language, published, read, starred"
@@ -79,9 +98,18 @@ class StoreError(Exception):
 @dataclass(slots=True)
 class AddResult:
     added: int = 0
-    duplicates: int = 0
+    duplicates: int = 0  # same_guid + same_link + same_text
     updated: int = 0
     ids: list[int] = field(default_factory=list)
+    same_guid: int = 0
+    same_link: int = 0  # the same url_key (links equal after normalising)
+    same_text: int = 0  # the same title and body (and source, for articles with a link)
+
+
+def _same_text_counts(body: str) -> bool:
+    """Whether a body is long enough for "same source, title and body" to mean the same
+    story (see the module docstring)."""
+    return len(body.strip()) >= SAME_TEXT_MIN_CHARS
 
 
 def content_hash(title: str, body: str) -> str:
@@ -209,10 +237,104 @@ class Store:
         with self._lock:
             version = self._check_version()
             for target in range(version + 1, SCHEMA_VERSION + 1):
-                with self._db:
-                    self._db.executescript(
-                        "BEGIN;" + _MIGRATIONS[target] + f"PRAGMA user_version = {target};"
-                    )
+                with self._db:  # one transaction: the SQL, its data step, the version
+                    self._db.executescript("BEGIN;" + _MIGRATIONS[target])
+                    upgrade = _UPGRADES.get(target)
+                    if upgrade is not None:
+                        upgrade(self)
+                    self._db.execute(f"PRAGMA user_version = {target}")
+
+    def _upgrade_3(self) -> None:
+        """Libraries written before links were normalised and HTML entities decoded."""
+        self._decode_imported_entities()
+        for article_id, url in self._db.execute(
+            "SELECT id, url FROM articles WHERE url IS NOT NULL"
+        ).fetchall():
+            self._db.execute(
+                "UPDATE articles SET url_key = ? WHERE id = ?", (url_key(url), article_id)
+            )
+        self._merge_duplicates()
+
+    def _decode_imported_entities(self) -> None:
+        """Imported text used to keep `&quot;` literally; decode it now, as an import does.
+
+        Only articles from files (`feed_id` NULL): feed text was converted from HTML, so an
+        `&amp;` left in it was written so by the feed and decoding it again would be wrong.
+        """
+        rows = self._db.execute(
+            "SELECT id, title, body, author, summary, url FROM articles WHERE feed_id IS NULL "
+            "AND (instr(title, '&') OR instr(body, '&') OR instr(author, '&') "
+            "OR instr(summary, '&') OR instr(url, '&'))"
+        ).fetchall()
+        for row in rows:
+            title = clean_field(row["title"]) or row["title"]
+            body = normalise_body(row["body"])
+            summary = normalise_body(row["summary"]) if row["summary"] is not None else None
+            author, url = clean_field(row["author"]), clean_field(row["url"])
+            if (title, body, author, summary, url) == tuple(row)[1:]:
+                continue
+            self._db.execute(
+                "UPDATE articles SET title = ?, body = ?, summary = ?, author = ?, url = ?, "
+                "content_hash = ?, seq = ? WHERE id = ?",
+                (
+                    title,
+                    body,
+                    summary,
+                    author,
+                    url,
+                    content_hash(title, body),
+                    self._next_seq(),
+                    row["id"],
+                ),
+            )
+
+    def _merge_duplicates(self) -> None:
+        """Merge articles stored twice, by the rules new articles meet (module docstring).
+
+        The oldest copy survives, read or starred if any copy was, with the translation
+        group and feed of a copy when it had none. The search index notices the deleted
+        rows (its count differs from the library's) and rebuilds itself.
+        """
+        by_link: dict[str, int] = {}
+        by_text: dict[tuple[str | None, str], int] = {}
+        by_hash: dict[str, int] = {}
+        merged: dict[int, list[sqlite3.Row]] = {}
+        for row in self._db.execute(
+            "SELECT id, guid, url_key, source, content_hash, length(trim(body)) AS size, read, "
+            "starred, translation_group, feed_id FROM articles ORDER BY id"
+        ).fetchall():
+            guid, link, digest = row["guid"], row["url_key"], row["content_hash"]
+            substantive = row["size"] >= SAME_TEXT_MIN_CHARS
+            survivor = None
+            if guid is None and link is not None:
+                survivor = by_link.get(link)
+            elif guid is None:
+                survivor = by_hash.get(digest)
+            if survivor is None and substantive:
+                survivor = by_text.get((row["source"], digest))
+            target = row["id"] if survivor is None else survivor
+            if survivor is not None:
+                merged.setdefault(survivor, []).append(row)
+            if link is not None:
+                by_link.setdefault(link, target)
+            by_hash.setdefault(digest, target)
+            if substantive:
+                by_text.setdefault((row["source"], digest), target)
+        for survivor, copies in merged.items():
+            self._db.execute(
+                "UPDATE articles SET read = MAX(read, ?), starred = MAX(starred, ?), "
+                "translation_group = COALESCE(translation_group, ?), "
+                "feed_id = COALESCE(feed_id, ?), seq = ? WHERE id = ?",
+                (
+                    max(c["read"] for c in copies),
+                    max(c["starred"] for c in copies),
+                    next((c["translation_group"] for c in copies if c["translation_group"]), None),
+                    next((c["feed_id"] for c in copies if c["feed_id"] is not None), None),
+                    self._next_seq(),
+                    survivor,
+                ),
+            )
+            self._db.executemany("DELETE FROM articles WHERE id = ?", [(c["id"],) for c in copies])
 
     def close(self) -> None:
         with self._lock:
@@ -237,17 +359,31 @@ class Store:
         return int(self.meta_get("seq") or 0)
 
     # -- writing --------------------------------------------------------------------------
-    def _find_existing(self, article: Article, digest: str) -> sqlite3.Row | None:
-        """Same guid; else, without a guid, same url; else, without either, same text."""
+    def _find_existing(
+        self, article: Article, digest: str, link: str | None
+    ) -> tuple[sqlite3.Row | None, str]:
+        """(the stored copy of `article` or None, why it is one: "guid", "link", "text").
+
+        Same guid; else, without a guid, same link; else, without either, same text. Then
+        same source, title and body when the body is long enough to tell (module docstring).
+        """
         if article.guid:
-            key, value = "guid", article.guid
-        elif article.url:
-            key, value = "url", article.url
+            key, value, why = "guid", article.guid, "guid"
+        elif link:
+            key, value, why = "url_key", link, "link"
         else:
-            key, value = "content_hash", digest
-        return self._db.execute(
+            key, value, why = "content_hash", digest, "text"
+        row = self._db.execute(
             f"SELECT id, content_hash FROM articles WHERE {key} = ? LIMIT 1", (value,)
         ).fetchone()
+        if row is None and key != "content_hash" and _same_text_counts(article.body):
+            row = self._db.execute(
+                "SELECT id, content_hash FROM articles WHERE content_hash = ? AND source IS ? "
+                "LIMIT 1",
+                (digest, article.source),
+            ).fetchone()
+            why = "text"
+        return row, why
 
     def add_articles(self, articles: Iterable[Article], *, update: bool = False) -> AddResult:
         """Insert new articles in one transaction; known ones count as duplicates.
@@ -260,23 +396,37 @@ class Store:
         with self._lock, self._db:
             for article in map(sanitised, articles):
                 digest = content_hash(article.title, article.body)
-                existing = self._find_existing(article, digest)
+                link = url_key(article.url)
+                existing, why = self._find_existing(article, digest, link)
                 if existing is not None:
+                    if article.read or article.starred:  # state only ever gets added
+                        self._db.execute(
+                            "UPDATE articles SET read = MAX(read, ?), "
+                            "starred = MAX(starred, ?) WHERE id = ?",
+                            (int(article.read), int(article.starred), existing["id"]),
+                        )
                     if update and existing["content_hash"] != digest:
                         self._update(existing["id"], article, digest)
                         result.updated += 1
                         result.ids.append(existing["id"])
                     else:
                         result.duplicates += 1
+                        if why == "guid":
+                            result.same_guid += 1
+                        elif why == "link":
+                            result.same_link += 1
+                        else:
+                            result.same_text += 1
                     continue
                 cursor = self._db.execute(
-                    "INSERT INTO articles (guid, url, content_hash, title, author, source, "
-                    "language, published, fetched, body, summary, read, starred, "
+                    "INSERT INTO articles (guid, url, url_key, content_hash, title, author, "
+                    "source, language, published, fetched, body, summary, read, starred, "
                     "translation_group, feed_id, seq) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         article.guid,
                         article.url,
+                        link,
                         digest,
                         article.title,
                         article.author,
@@ -336,7 +486,7 @@ class Store:
         article = sanitised(article)
         digest = content_hash(article.title, article.body)
         with self._lock, self._db:
-            existing = self._find_existing(article, digest)
+            existing, _ = self._find_existing(article, digest, url_key(article.url))
             if existing is None:
                 return False
             row = self._db.execute(
@@ -537,6 +687,9 @@ class Store:
                 "WHERE id = ?",
                 (feed.title, feed.category, feed.etag, feed.last_modified, feed.id),
             )
+
+
+_UPGRADES: dict[int, Callable[[Store], None]] = {3: Store._upgrade_3}
 
 
 def _feed(row: sqlite3.Row) -> Feed:

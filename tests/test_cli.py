@@ -76,6 +76,7 @@ def test_import_search_show(capsys, tmp_path: Path) -> None:
     assert "added 3, duplicates 0, failed 0" in out
     code, out, _ = cli(capsys, "import", str(folder))
     assert "added 0, duplicates 3, failed 0" in out
+    assert "kept once: 1 same link, 2 same title and text" in out
 
     code, out, _ = cli(capsys, "list", "--json", "--limit", "2")
     rows = [json.loads(line) for line in out.splitlines()]
@@ -432,3 +433,19 @@ def test_list_on_a_terminal_lays_out_arabic_as_show_does(tmp_path: Path) -> None
     line = next(x for x in shown.splitlines() if any("\u0600" <= c <= "\ufeff" for c in x))
     assert "الولايات" not in line  # not logical: shaped and in visual order, as `show` draws
     assert "قارعلا" in unicodedata.normalize("NFKC", line)  # العراق, letters right to left
+
+
+def test_import_reports_republished_copies_as_duplicates(capsys, tmp_path: Path) -> None:
+    body = "أعلنت وزارة التجارة بلوغ القيمة الإجمالية لمشروعات البيع على الخارطة. " * 3
+    record = {"source": "almadina", "title": "مشروعات البيع", "content": body}
+    records = [
+        {**record, "url": "http://www.al-madina.com/node/623657/x.html"},
+        {**record, "url": "http://www.al-madina.com/node/623657/x.html?weekly"},
+        {**record, "url": "https://www.al-madina.com/node/623657/x.html?utm_source=tw"},
+    ]
+    path = tmp_path / "day.json"
+    path.write_text(json.dumps(records, ensure_ascii=False), "utf-8")
+    code, out, err = cli(capsys, "import", "--no-index", str(path))
+    assert code == 0, err
+    assert "added 1, duplicates 2, failed 0" in out
+    assert "kept once: 1 same link, 1 same title and text" in out

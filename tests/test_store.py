@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -33,10 +34,72 @@ def test_schema_version_and_wal(store: Store, tmp_path: Path) -> None:
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_same_text_under_two_urls_is_two_articles(store: Store) -> None:
-    """Dedupe is by guid, else by url; only articles with neither fall back to the text."""
-    result = store.add_articles([make(1, url="http://x/a"), make(1, url="http://x/a?weekly")])
-    assert (result.added, result.duplicates) == (2, 0)
+LONG = "The council approved the budget for the new school year after a long debate. " * 3
+
+
+def test_spellings_of_one_link_are_one_article(store: Store) -> None:
+    """Links are compared normalised: scheme, host case, port, slash, fragment, tracking."""
+    first = store.add_articles([make(1, url="http://example.org/news/1?id=5")])
+    again = store.add_articles(
+        [
+            make(1, url="https://EXAMPLE.org:443/news/1/?utm_source=rss&id=5#top"),
+            make(2, url="http://example.org/news/1?fbclid=x&id=5"),  # other text: same link
+        ]
+    )
+    assert (again.added, again.duplicates, again.same_link) == (0, 2, 2)
+    assert store.count() == 1
+    stored = store.get(first.ids[0])
+    assert stored is not None and stored.url == "http://example.org/news/1?id=5"  # as given
+
+
+def test_same_source_title_and_body_under_two_links_is_one_article(store: Store) -> None:
+    """SaudiNewsNet republishes stories under a second link (`?weekly`)."""
+    plain = make(1, body=LONG, url="http://www.al-madina.com/node/620213/x.html")
+    weekly = replace(plain, url="http://www.al-madina.com/node/620213/x.html?weekly")
+    result = store.add_articles([plain, weekly])
+    assert (result.added, result.duplicates, result.same_text) == (1, 1, 1)
+    # a guid does not hide a republication either
+    again = store.add_articles([replace(plain, url="http://x/other", guid="urn:other")])
+    assert (again.added, again.same_text) == (0, 1)
+
+
+def test_short_or_empty_bodies_and_other_sources_do_not_merge(store: Store) -> None:
+    """Cartoons of one paper share a title and an empty body, and are different pieces;
+    a short body says too little; the same wire story in two sources is kept twice."""
+    cartoons = [make(1, title="كاريكاتير", body="", url=f"http://x/node/{n}") for n in (1, 2)]
+    short = [make(2, body="Photo: AFP", url=f"http://x/photo/{n}") for n in (1, 2)]
+    wire = [make(3, body=LONG, url="http://a/1"), make(3, body=LONG, url="http://b/1")]
+    wire[1] = replace(wire[1], source="other paper")
+    result = store.add_articles([*cartoons, *short, *wire])
+    assert (result.added, result.duplicates) == (6, 0)
+
+
+def test_a_later_duplicate_keeps_the_stored_state(store: Store) -> None:
+    (article_id,) = store.add_articles([make(1, body=LONG, url="http://x/a")]).ids
+    store.set_read(article_id, True)
+    store.set_starred(article_id, True)
+    # a feed refresh brings it back under another spelling of its link, corrected
+    fixed = store.add_articles(
+        [make(1, body=LONG + "Corrected.", url="https://x/a/?utm_campaign=feed")], update=True
+    )
+    assert (fixed.added, fixed.updated) == (0, 1)
+    # and an import brings a republished copy under another link
+    copy = store.add_articles([make(1, body=LONG + "Corrected.", url="http://x/a?weekly")])
+    assert (copy.added, copy.duplicates) == (0, 1)
+    assert store.count() == 1
+    article = store.get(article_id)
+    assert article is not None and article.read and article.starred
+    assert article.body.endswith("Corrected.")
+
+
+def test_a_duplicate_arriving_starred_stars_the_stored_copy(store: Store) -> None:
+    (article_id,) = store.add_articles([make(1, url="http://x/a")]).ids
+    store.add_articles([make(1, url="https://x/a", starred=True)])
+    stored = store.get(article_id)
+    assert stored is not None and stored.starred and not stored.read
+    store.add_articles([make(1, url="https://x/a")])  # never the other way
+    stored = store.get(article_id)
+    assert stored is not None and stored.starred
 
 
 def test_dedupe_by_guid_url_and_hash(store: Store) -> None:
@@ -153,3 +216,77 @@ def test_untrusted_text_is_cleaned_at_the_door(store: Store) -> None:
     assert article.author == "wiper"
     store.replace_body(article_id, "full \x1bP1$r\x1b\\text")
     assert store.get(article_id).body == "full text"
+
+
+def _library_v2(path: Path, rows: list[dict[str, object]]) -> None:
+    """A library as schema 2 wrote it (before links were normalised)."""
+    from reader.store import _MIGRATIONS, content_hash
+
+    db = sqlite3.connect(path)
+    db.executescript(_MIGRATIONS[1] + _MIGRATIONS[2] + "PRAGMA user_version = 2;")
+    for seq, row in enumerate(rows, start=1):
+        values = {"read": 0, "starred": 0, "source": "almadina", "body": LONG, **row}
+        values["content_hash"] = content_hash(str(values["title"]), str(values["body"]))
+        values["seq"] = seq
+        names = ", ".join(values)
+        db.execute(
+            f"INSERT INTO articles ({names}) VALUES ({', '.join('?' * len(values))})",
+            list(values.values()),
+        )
+    db.execute("UPDATE meta SET value = ? WHERE key = 'seq'", (str(len(rows)),))
+    db.commit()
+    db.close()
+
+
+def test_an_older_library_is_migrated_and_its_duplicates_merged(tmp_path: Path) -> None:
+    path = tmp_path / "lib.sqlite3"
+    _library_v2(
+        path,
+        [
+            {"id": 1, "title": "Story", "url": "http://x/node/1/story.html"},
+            {"id": 2, "title": "Story", "url": "http://x/node/1/story.html?weekly", "read": 1},
+            {"id": 3, "title": "Other", "url": "https://x/b?utm_source=rss", "body": "B"},
+            {"id": 4, "title": "Other", "url": "http://X/b/", "body": "B", "starred": 1},
+            {"id": 5, "title": "كاريكاتير", "url": "http://x/node/5", "body": ""},
+            {"id": 6, "title": "كاريكاتير", "url": "http://x/node/6", "body": ""},
+            # imported text kept HTML entities literally; feed text was decoded already
+            {
+                "id": 7,
+                "title": "&quot;Quoted&quot; &amp;quot;",
+                "url": "http://x/7?a=1&amp;b=2",
+                "author": "Ali&nbsp;Omar",
+                "body": "Evil &#27;[31mred &#x202E;x",
+            },
+            {
+                "id": 8,
+                "title": "Feed &amp;quot;",
+                "url": "http://f/8",
+                "body": "&amp;",
+                "feed_id": 1,
+            },
+        ],
+    )
+    store = Store(path)
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert [r[0] for r in db.execute("SELECT id FROM articles ORDER BY id")] == [1, 3, 5, 6, 7, 8]
+    first, other = store.get(1), store.get(3)
+    assert first is not None and first.read and not first.starred  # a copy was read
+    assert other is not None and other.starred and other.url == "https://x/b?utm_source=rss"
+    assert db.execute("SELECT url_key FROM articles WHERE id = 3").fetchone()[0] == "//x/b"
+    decoded = store.get(7)
+    assert decoded is not None
+    assert decoded.title == '"Quoted" &quot;'
+    assert decoded.author == "Ali Omar"
+    assert decoded.url == "http://x/7?a=1&b=2"
+    assert decoded.body == "Evil [31mred x"  # decoded, then cleaned: no ESC, no RLO
+    feed = store.get(8)
+    assert feed is not None and (feed.title, feed.body) == ("Feed &amp;quot;", "&amp;")
+    # the index learns of the changes: changed rows have new seqs, and the count differs
+    assert store.max_seq() > 8
+    # new articles meet the stored ones by normalised link
+    again = store.add_articles(
+        [make(1, title="Story", body=LONG, url="https://x/node/1/story.html/")]
+    )
+    assert (again.added, again.same_link) == (0, 1)
+    store.close()

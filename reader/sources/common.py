@@ -1,11 +1,17 @@
-"""Pieces every source parser shares: failures, body normalisation, derived titles."""
+"""Pieces every source parser shares: failures, body normalisation, derived titles.
+
+`normalise_body` and `clean_field` are the door for text from files (JSON, plain text):
+they decode HTML character references the scrapers left in (`&quot;`), then clean. Feed
+text is converted from HTML elsewhere and must not come through here (it would be
+decoded twice).
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from reader.text.sanitize import clean_line, clean_text
+from reader.text.sanitize import clean_line, clean_text, decode_entities
 
 __all__ = [
     "TRANSLATION_LINK_LABELS",
@@ -62,20 +68,27 @@ def normalise_body(text: str, *, cleaned: bool = False) -> str:
 
     Blank lines are dropped and each paragraph is stripped, so bodies from every source have
     the shape `Article.body` documents, and equal stories hash equal for deduplication.
-    `cleaned=True` skips `clean_text` for text that has just been through it.
+    HTML character references are decoded (once), then the text is cleaned: `cleaned=True`
+    skips cleaning for text that has just been through `clean_text`, unless decoding
+    changed it (`&#27;` is an ESC).
     """
-    if not cleaned:
-        text = clean_text(_SURROGATE.sub("\ufffd", text))
+    decoded = decode_entities(text)
+    if not cleaned or decoded != text:
+        text = clean_text(_SURROGATE.sub("\ufffd", decoded))
     paragraphs = [stripped for line in text.split("\n") if (stripped := line.strip())]
     if paragraphs:
         paragraphs[0:1] = split_link_label(paragraphs[0])
     return "\n".join(paragraphs)
 
 
-def clean_field(value: str | None) -> str | None:
-    """A one-line field (title, author, source, url) cleaned; None when nothing is left."""
+def clean_field(value: str | None, *, decode: bool = True) -> str | None:
+    """A one-line field (title, author, source, url) with HTML character references decoded
+    and cleaned; None when nothing is left. `decode=False` for text made from fields that
+    were decoded already (a title derived from the body), so nothing is decoded twice."""
     if value is None:
         return None
+    if decode:
+        value = decode_entities(value)
     cleaned = clean_line(_SURROGATE.sub("\ufffd", value)).strip()
     return cleaned or None
 

@@ -86,10 +86,13 @@ class ImportProgress:
 @dataclass(slots=True)
 class ImportReport:
     added: int = 0
-    duplicates: int = 0
+    duplicates: int = 0  # same_guid + same_link + same_text: articles not stored again
     failures: list[ImportFailure] = field(default_factory=list)
     skipped: int = 0  # files of unsupported types found inside folders and archives
     ids: list[int] = field(default_factory=list)  # of the added articles, in import order
+    same_guid: int = 0  # duplicates by kind: see reader.store
+    same_link: int = 0
+    same_text: int = 0
 
     @property
     def ok(self) -> bool:
@@ -320,6 +323,9 @@ class _Importer:
         result = self.store.add_articles(articles)
         self.report.added += result.added
         self.report.duplicates += result.duplicates
+        self.report.same_guid += result.same_guid
+        self.report.same_link += result.same_link
+        self.report.same_text += result.same_text
         self.report.ids.extend(result.ids)
 
     # -- reading --------------------------------------------------------------------------

@@ -94,8 +94,8 @@ def record_to_article(record: object, *, source: str | None = None) -> Article |
     url = clean_field(_first(record, URL_KEYS))
     title = (
         clean_field(_first(record, TITLE_KEYS))
-        or clean_field(derive_title(body))
-        or clean_field(title_from_url(url or ""))
+        or clean_field(derive_title(body), decode=False)  # body and url are decoded already
+        or clean_field(title_from_url(url or ""), decode=False)
     )
     if not title:
         return "record has no title, no content and no URL to name it by"

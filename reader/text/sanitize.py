@@ -7,9 +7,10 @@ runs over every article at import time.
 
 from __future__ import annotations
 
+import html
 import re
 
-__all__ = ["clean_line", "clean_text"]
+__all__ = ["clean_line", "clean_text", "decode_entities"]
 
 # Whole escape sequences, payload included, so no parameter junk is left behind as text.
 # Order matters: the specific introducers must be tried before the generic ESC rule.
@@ -52,3 +53,22 @@ def _has_c1_introducer(text: str) -> bool:
 def clean_line(text: str) -> str:
     """`clean_text`, then every run of whitespace (newlines and tabs too) becomes one space."""
     return " ".join(clean_text(text).split())
+
+
+# Character references that end in ";" only: HTML also accepts some names without one
+# ("&times", "&not"), which would turn plain text such as "AT&Times" into "AT×".
+_ENTITY = re.compile(r"&(?:#[0-9]{1,8}|#[xX][0-9A-Fa-f]{1,7}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def decode_entities(text: str) -> str:
+    """Decode HTML character references (`&quot;`, `&#8220;`, `&#x27;`) in plain text, once.
+
+    For text that should hold none but does (scraped corpora store `&quot;` literally).
+    One pass: `&amp;quot;` becomes `&quot;`, not `"`. Unknown names stay as written; code
+    points HTML forbids become U+FFFD. The result may hold control characters (`&#27;` is
+    ESC): clean it with `clean_text` or `clean_line` afterwards. Not for text converted
+    from HTML, which is decoded already (decoding again would decode twice).
+    """
+    if "&" not in text:
+        return text
+    return _ENTITY.sub(lambda match: html.unescape(match.group()), text)

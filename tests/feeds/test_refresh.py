@@ -344,3 +344,23 @@ def test_scheme_of_subscription_is_checked(store: Store):
     report = refresh_feeds(store, options=OPTIONS)
     assert report.results[0].status == "failed"
     assert "only http:// and https://" in report.results[0].error
+
+
+def test_a_link_respelled_by_the_feed_is_the_same_article(server: FeedServer, store: Store):
+    """Entries without guid are known by their link, compared normalised (issue 8)."""
+    server.routes["/feed"] = Route(
+        rss(item("a", guid="", link="http://example.org/story/a?utm_source=rss&utm_medium=feed"))
+    )
+    _subscribe(store, server, ["/feed"])
+    first = refresh_feeds(store, options=OPTIONS).results[0]
+    assert first.added == 1
+    (story,) = first.ids
+    store.set_read(story, True)
+    server.routes["/feed"] = Route(
+        rss(item("a", guid="", link="https://example.org/story/a/#comments"))
+    )
+    again = refresh_feeds(store, options=OPTIONS).results[0]
+    assert (again.status, again.added, again.updated) == ("ok", 0, 0)
+    assert store.count() == 1
+    article = store.get(story)
+    assert article.read and article.url.endswith("?utm_source=rss&utm_medium=feed")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +11,8 @@ import pytest
 from reader.store import Store
 
 REPO = Path(__file__).resolve().parents[2]
-CORPORA = REPO.parent / "shared" / "corpora"
+# Beside the checkout; $NEWSREADER_CORPORA points elsewhere (a git worktree, for example).
+CORPORA = Path(os.environ.get("NEWSREADER_CORPORA") or REPO.parent / "shared" / "corpora")
 
 
 def pytest_configure(config: pytest.Config) -> None:

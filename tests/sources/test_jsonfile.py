@@ -228,3 +228,31 @@ def test_a_record_with_only_a_link_is_named_by_its_slug() -> None:
     assert record_to_article({"url": "", "content": ""}) == (
         "record has no title, no content and no URL to name it by"
     )
+
+
+def test_html_entities_are_decoded_once_and_cleaned() -> None:
+    """SaudiNewsNet titles and authors hold `&quot;` literally (issue 14)."""
+    a = one(
+        {
+            **SAUDI,
+            "title": "&quot;مدني مكة&quot; يسيطر &#8220;حريق&#8221; &amp;quot;",
+            "author": "جدة&nbsp;-&nbsp;واس",
+            "content": "قال &quot;المتحدث&quot;\nEvil &#27;[31mred&#x9b;2J &#x202E;txt &#0;",
+        }
+    )
+    assert a.title == '"مدني مكة" يسيطر \u201cحريق\u201d &quot;'  # &amp;quot; once: &quot;
+    assert a.author == "جدة - واس"
+    # no ESC or RLO left; HTML reads &#x9b; as windows-1252 "›", not as the C1 CSI
+    assert a.body == 'قال "المتحدث"\nEvil [31mred›2J txt \ufffd'
+
+
+def test_text_that_only_looks_like_entities_is_kept() -> None:
+    a = one({"title": "AT&T and Barnes&Noble &times of R&D; &bogus;", "content": "x"})
+    assert a.title == "AT&T and Barnes&Noble &times of R&D; &bogus;"
+
+
+def test_derived_titles_are_not_decoded_twice() -> None:
+    a = one({"content": "Tom &amp;amp; Jerry", "url": "http://x/a?b=1&amp;c=2"})
+    assert (a.title, a.body, a.url) == ("Tom &amp; Jerry", "Tom &amp; Jerry", "http://x/a?b=1&c=2")
+    b = one({"url": "http://x/node/tom-&amp;amp;-jerry"})
+    assert b.title == "tom &amp; jerry"

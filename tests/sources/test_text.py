@@ -210,3 +210,12 @@ def test_derive_title() -> None:
     assert derive_title("x" * 200) == "x" * 80 + "…"
     assert derive_title("Read this story in English\nالخبر") == "الخبر"
     assert derive_title("") == ""
+
+
+def test_html_entities_are_decoded_once_and_cleaned() -> None:
+    """The BBC files hold `&#233;` literally (issue 14)."""
+    a = article(
+        b"Caf&#233; &amp;amp; &quot;bar&quot;\n\nPel&#233; scored.\nEvil &#27;[2J &#x202E;x\n"
+    )
+    assert a.title == 'Café &amp; "bar"'
+    assert a.body == "Pelé scored.\nEvil [2J x"
