@@ -28,26 +28,33 @@ from reader.ui.results_list import ResultsList
 from reader.ui.rowlist import RowList
 from reader.ui.search_pane import SearchInput, SearchPane
 from reader.ui.sources import ALL_SOURCES, SourcePicker
+from reader.ui.wording import count
 
 
 class NewsReaderApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "newsreader"
+    # The footer shows the keys every pane needs (the focused pane adds its own); `?` (or
+    # F1, which also works from the search box) lists every key.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit", id="app.quit"),
+        # Priority: `/` is acted on when the app reads the key, not when the focused list
+        # gets to it, so the keys typed after it (a paste, a fast typist, a busy app) are
+        # already routed to the search box.
+        Binding("slash", "focus_search", "Search", priority=True, id="app.search"),
         Binding("question_mark", "help", "Help", id="app.help"),
-        Binding("slash", "focus_search", "Search", id="app.search"),
-        Binding("escape", "back", "Back", id="app.back"),
-        Binding("r", "toggle_read", "Read", id="app.read"),
-        Binding("s", "toggle_star", "Star", id="app.star"),
-        Binding("u", "toggle_unread_only", "Unread only", id="app.unread"),
-        Binding("o", "toggle_sort", "Sort", id="app.sort"),
-        Binding("f", "pick_source", "Sources", id="app.sources"),
-        Binding("R", "refresh_feeds", "Refresh feeds", id="app.refresh"),
+        Binding("f1", "help", "Help", key_display="F1", id="app.help_f1"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("escape", "back", "Back", show=False, id="app.back"),
+        Binding("r", "toggle_read", "Read", show=False, id="app.read"),
+        Binding("s", "toggle_star", "Star", show=False, id="app.star"),
+        Binding("u", "toggle_unread_only", "Unread only", show=False, id="app.unread"),
+        Binding("o", "toggle_sort", "Sort", show=False, id="app.sort"),
+        Binding("f", "pick_source", "Sources", show=False, id="app.sources"),
+        Binding("R", "refresh_feeds", "Refresh feeds", show=False, id="app.refresh"),
         Binding("t", "reader('translation')", "Translation", show=False, id="app.translation"),
         Binding("y", "reader('copy')", "Copy text", show=False, id="app.copy"),
-        Binding("n", "next_result(1)", "Next result", id="app.next_result"),
-        Binding("N", "next_result(-1)", "Prev result", id="app.prev_result"),
+        Binding("n", "next_result(1)", "Next result", show=False, id="app.next_result"),
+        Binding("N", "next_result(-1)", "Prev result", show=False, id="app.prev_result"),
     ]
 
     def __init__(self, session: Session, *, index_in_background: bool = True) -> None:
@@ -65,6 +72,7 @@ class NewsReaderApp(App[int]):
         self._typed_at: tuple[str, float] = ("", 0.0)
         self.answered: tuple[str, float] = ("", 0.0)  # last query shown, seconds it took
         self._indexing = threading.Event()
+        self._search_box: SearchInput | None = None  # set on mount
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -100,6 +108,7 @@ class NewsReaderApp(App[int]):
         return self.query_one("#search", SearchPane)
 
     def on_mount(self) -> None:
+        self._search_box = self.search_pane.input
         self.articles.reload()
         self.articles.focus()
         self.owns_library = self.session.acquire_lock()
@@ -123,9 +132,10 @@ class NewsReaderApp(App[int]):
 
     def _update_subtitle(self) -> None:
         list_filter = self.articles.list_filter
-        shown = "unread" if list_filter.unread_only else "articles"
+        rows = self.articles.row_count
+        shown = f"{rows:,} unread" if list_filter.unread_only else count(rows, "article")
         where = f" from {list_filter.source}" if list_filter.source else ""
-        self.sub_title = f"{self.articles.row_count:,} {shown}{where}"
+        self.sub_title = f"{shown}{where}"
 
     # -- index ----------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="index")
@@ -169,7 +179,7 @@ class NewsReaderApp(App[int]):
         bar = self.query_one("#progress", ProgressBar)
         bar.display = True
         bar.update(total=total or None, progress=done)
-        self.search_pane.show_status(f"Indexing {done:,} of {total:,} articles…")
+        self.search_pane.show_status(f"Indexing {done:,} of {count(total, 'article')}…")
 
     def _indexing_done(self) -> None:
         self.query_one("#progress", ProgressBar).display = False
@@ -263,7 +273,7 @@ class NewsReaderApp(App[int]):
         self.results.show(query, results.total, list(results.hits))
         note = " (index still catching up)" if self._indexing.is_set() else ""
         order = "by date" if self.sort == "date" else "by relevance"
-        self.search_pane.show_status(f"{results.total:,} results, {order}{note}")
+        self.search_pane.show_status(f"{count(results.total, 'result')}, {order}{note}")
         self.reader.set_matcher(self._matcher(query))
         self._answered(query)
 
@@ -324,8 +334,19 @@ class NewsReaderApp(App[int]):
         return self.article.id if self.article else None
 
     # -- actions --------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "focus_search":
+            # In the box `/` is a character of the query; on the help, the source picker
+            # or the command palette it is theirs.
+            box = self._search_box
+            return box is not None and self.screen is box.screen and self.focused is not box
+        return True
+
     def action_focus_search(self) -> None:
-        self.search_pane.input.focus()
+        # Focus now, not via `Widget.focus` (which defers it to a later message): the keys
+        # already queued behind `/` are routed to whatever has focus when they are read.
+        if self._search_box is not None:
+            self.screen.set_focus(self._search_box)
 
     def action_back(self) -> None:
         focused = self.focused

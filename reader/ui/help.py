@@ -1,4 +1,4 @@
-"""The `?` screen: every key, and the search language."""
+"""The `?` (F1) screen: every key, and the search language."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from textual.widgets import Static
 KEYS = (
     ("Moving", ""),
     ("j / k, ↓ / ↑", "next / previous article, or scroll the reading pane"),
-    ("g / G", "top / bottom"),
+    ("g / G, Home / End", "top / bottom"),
     ("PgUp / PgDn", "page up / down"),
+    ("Space", "page down in the reading pane"),
     ("Enter, click", "open the article (marks it read)"),
     ("Tab / Shift+Tab", "next / previous pane"),
     ("Articles", ""),
@@ -34,7 +35,7 @@ KEYS = (
     ("o", "sort results by relevance or by date"),
     ("Esc", "back: clear the search, leave a pane"),
     ("App", ""),
-    ("?", "this help"),
+    ("? or F1", "this help (in the search box ? is typed: use F1)"),
     ("Ctrl+P", "command palette (rebuild index, toggles, themes)"),
     ("q", "quit"),
 )
@@ -57,7 +58,7 @@ def help_text() -> Text:
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
+        Binding("escape,q,question_mark,f1", "dismiss", "Close", id="help.close"),
     ]
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }

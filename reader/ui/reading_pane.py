@@ -44,9 +44,9 @@ class ReadingPane(ScrollView, can_focus=True):
         Binding("pagedown,space", "page_down", "Page down", show=False, id="reader.pagedown"),
         Binding("pageup", "page_up", "Page up", show=False, id="reader.pageup"),
         Binding("n", "next_match(1)", "Next match", id="reader.next_match"),
-        Binding("N", "next_match(-1)", "Prev match", id="reader.prev_match"),
+        Binding("N", "next_match(-1)", "Prev match", show=False, id="reader.prev_match"),
         Binding("t", "translation", "Translation", id="reader.translation"),
-        Binding("y", "copy", "Copy text", id="reader.copy"),
+        Binding("y", "copy", "Copy text", show=False, id="reader.copy"),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "reading--title",

@@ -46,10 +46,12 @@ class ResultsList(RowList[Hit]):
         self.search_page = search_page
         self.query = ""
         self._loading: set[int] = set()
+        self._generation = 0  # bumped by each `show`: pages of an older one are dropped
 
     def show(self, query: str, total: int, hits: list[Hit]) -> None:
         """Show the first page of a new search."""
         self.query = query
+        self._generation += 1  # the same query in another order is a new list too
         self._loading.clear()
         self.reset(total, first_page=list(hits))
 
@@ -57,28 +59,32 @@ class ResultsList(RowList[Hit]):
         page_no = offset // self.page_size
         if page_no not in self._loading:
             self._loading.add(page_no)
-            self._load_page(self.query, page_no)
+            self._load_page(self.query, page_no, self._generation)
         return None
 
     @work(thread=True, group="results-page", exit_on_error=False)
-    def _load_page(self, query: str, page_no: int) -> None:
+    def _load_page(self, query: str, page_no: int, generation: int) -> None:
         try:
             results = self.search_page(query, page_no * self.page_size, self.page_size)
         except Exception as error:  # e.g. the index is being rebuilt: say so, keep running
-            self.app.call_from_thread(self._page_failed, page_no, str(error))
+            self.app.call_from_thread(self._page_failed, generation, page_no, str(error))
             return
         if results is None or get_current_worker().is_cancelled:
-            self._loading.discard(page_no)
+            if generation == self._generation:
+                self._loading.discard(page_no)
             return
-        self.app.call_from_thread(self._page_loaded, query, page_no, list(results.hits))
+        hits = list(results.hits)
+        self.app.call_from_thread(self._page_loaded, query, generation, page_no, hits)
 
-    def _page_failed(self, page_no: int, message: str) -> None:
+    def _page_failed(self, generation: int, page_no: int, message: str) -> None:
+        if generation != self._generation:
+            return  # a failure of a list no longer shown
         self._loading.discard(page_no)
         self.notify(f"Could not load more results: {message}", severity="error", markup=False)
 
-    def _page_loaded(self, query: str, page_no: int, hits: list[Hit]) -> None:
-        if query != self.query:  # a newer search replaced this one
-            return
+    def _page_loaded(self, query: str, generation: int, page_no: int, hits: list[Hit]) -> None:
+        if query != self.query or generation != self._generation:
+            return  # requested for a list since replaced (a newer search, or a new order)
         self._pages[page_no] = hits
         self._loading.discard(page_no)
         self._strips.clear()

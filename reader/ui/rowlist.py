@@ -44,6 +44,11 @@ class RowList(ScrollView, Generic[Row], can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False, id="list.pagedown"),
         Binding("pageup", "page(-1)", "Page up", show=False, id="list.pageup"),
         Binding("enter", "select", "Open", id="list.open"),
+        # The app's keys for the row under the cursor, shown in the footer while a list has
+        # focus (the footer cannot hold every key: `?` lists the rest).
+        Binding("r", "app.toggle_read", "Read", id="list.read"),
+        Binding("s", "app.toggle_star", "Star", id="list.star"),
+        Binding("u", "app.toggle_unread_only", "Unread only", id="list.unread"),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "rowlist--cursor",

@@ -20,6 +20,7 @@ class SearchInput(Input):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "history(-1)", "Older search", id="search.older"),
         Binding("down", "history(1)", "Newer search", id="search.newer"),
+        Binding("escape", "app.back", "Back", id="search.back"),
     ]
 
     def __init__(self, history: SearchHistory, **kwargs: object) -> None:
@@ -68,7 +69,7 @@ class SearchPane(Vertical):
     def compose(self) -> ComposeResult:
         yield SearchInput(
             self.history,
-            placeholder='/ search: words, "a phrase", prefix*, lang:ar, is:unread  (? for more)',
+            placeholder='words "a phrase" prefix* lang:ar · F1 help',
             id="query",
         )
         yield Static("", id="preview")
