@@ -201,3 +201,36 @@ def test_console_script_runs_as_a_process(tmp_path: Path) -> None:
     record = json.loads(result.stdout)
     assert record["total"] == 2  # the Arabic edition names the missile in Latin letters too
     assert len(record["hits"]) == 1
+
+
+def test_filters_on_dated_and_undated_imports(capsys, tmp_path: Path) -> None:
+    # Issue 8: dated JSON Lines, then undated text files, each import its own segment.
+    lines = [
+        json.dumps(
+            {
+                "title": f"خبر رقم {n}",
+                "content": f"قال الوزير إن الخبر رقم {n} مهم.",
+                "date_extracted": f"2017-02-{n:02d} 10:00:00",
+                "source": "okaz",
+            },
+            ensure_ascii=False,
+        )
+        for n in range(1, 11)
+    ]
+    (tmp_path / "ant.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+    undated = tmp_path / "bbc" / "politics"
+    undated.mkdir(parents=True)
+    for n in range(3):
+        (undated / f"{n:03d}.txt").write_text(
+            f"Minister speaks {n}\n\nThe minister spoke about plan {n}.\n", "utf-8"
+        )
+    assert cli(capsys, "import", str(tmp_path / "ant.jsonl"))[0] == 0
+    assert cli(capsys, "import", str(tmp_path / "bbc"))[0] == 0
+
+    code, out, err = cli(capsys, "search", "lang:en minister", "--json")
+    assert code == 0, err
+    assert json.loads(out)["total"] == 3
+    code, out, err = cli(capsys, "search", "after:2017-02-06", "--json")
+    assert code == 0, err
+    titles = [hit["title"] for hit in json.loads(out)["hits"]]
+    assert titles == [f"خبر رقم {n}" for n in range(10, 5, -1)]

@@ -167,9 +167,9 @@ class _DocTable:
 
     @classmethod
     def build(cls, reader: Any, generation: int) -> _DocTable:
-        ids = list(reader.column_reader("id"))
-        dates = list(reader.column_reader("published"))
-        langs_col = list(reader.column_reader("lang"))
+        ids = _column_values(reader, "id")
+        dates = _column_values(reader, "published")
+        langs_col = _column_values(reader, "lang")
         deleted = reader.is_deleted if reader.has_deletions() else None
         docnum_of: dict[int, int] = {}
         langs: dict[str, set[int]] = {}
@@ -217,6 +217,20 @@ class _DocTable:
 
 
 _UNDATED = -(2**63)  # how the `published` column reads back its default
+
+
+def _column_values(reader: Any, fieldname: str) -> list[Any]:
+    """One value per document number of `fieldname`'s column, defaults included.
+
+    A segment where no document has a value for the field has no column file at all.
+    Whoosh's MultiReader.column_reader skips such segments, so its values no longer line
+    up with document numbers. A segment's own reader fills in the default instead.
+    """
+    values: list[Any] = []
+    for segment, offset in reader.leaf_readers():
+        assert offset == len(values), "Whoosh numbers documents segment after segment"
+        values.extend(segment.column_reader(fieldname))
+    return values
 
 
 def _language(article: Article) -> str | None:
