@@ -77,6 +77,7 @@ _DAMAGE = (
 def _is_damage(error: Exception) -> bool:
     return isinstance(error, _DAMAGE) or type(error) is Exception
 
+
 # Batching, measured on the 33k-article index (2 cores, shared): updating 50 / 500 / 2,000
 # articles takes 0.2+0.2 / 0.7+1.0 / 2.3+2.9 s (add + commit with merge=False). Small
 # catch-ups commit once; big ones every BIG_BATCH articles (about 7 s a commit, 380-430
@@ -652,8 +653,7 @@ class SearchIndex:
         if _is_damage(error):
             self._damage = f"the index cannot be read ({what})"
             return IndexCorruptError(
-                f"the search index cannot be read ({what}); run `newsreader reindex` to "
-                "rebuild it"
+                f"the search index cannot be read ({what}); run `newsreader reindex` to rebuild it"
             )
         return SearchFailedError(
             f"unexpected error while searching ({what}): a fault in newsreader, not damage "

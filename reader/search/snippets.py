@@ -215,7 +215,5 @@ def fit_snippet(snippet: Snippet, cells: int) -> Snippet:
     prefix = ELLIPSIS if a > 0 else ""
     suffix = ELLIPSIS if b < n else ""
     shift = len(prefix) - a
-    spans = tuple(
-        (max(s, a) + shift, min(e, b) + shift) for s, e in highlights if s < b and e > a
-    )
+    spans = tuple((max(s, a) + shift, min(e, b) + shift) for s, e in highlights if s < b and e > a)
     return Snippet(prefix + text[a:b] + suffix, spans)
