@@ -377,9 +377,9 @@ def run(argv: list[str]) -> int:
     except BrokenPipeError:
         return 0
     except Exception as error:  # index and OS errors carry their own clear message
-        from reader.search.index import IndexCorruptError, IndexLockedError
+        from reader.search.index import SearchError
 
-        if isinstance(error, IndexCorruptError | IndexLockedError | OSError):
+        if isinstance(error, SearchError | OSError):
             print(f"newsreader: error: {error}", file=sys.stderr)
             return 1
         raise

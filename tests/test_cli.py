@@ -449,3 +449,53 @@ def test_import_reports_republished_copies_as_duplicates(capsys, tmp_path: Path)
     assert code == 0, err
     assert "added 1, duplicates 2, failed 0" in out
     assert "kept once: 1 same link, 1 same title and text" in out
+
+
+def test_filters_on_dated_and_undated_imports(capsys, tmp_path: Path) -> None:
+    # Issue 8: dated JSON Lines, then undated text files, each import its own segment.
+    lines = [
+        json.dumps(
+            {
+                "title": f"خبر رقم {n}",
+                "content": f"قال الوزير إن الخبر رقم {n} مهم.",
+                "date_extracted": f"2017-02-{n:02d} 10:00:00",
+                "source": "okaz",
+            },
+            ensure_ascii=False,
+        )
+        for n in range(1, 11)
+    ]
+    (tmp_path / "ant.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+    undated = tmp_path / "bbc" / "politics"
+    undated.mkdir(parents=True)
+    for n in range(3):
+        (undated / f"{n:03d}.txt").write_text(
+            f"Minister speaks {n}\n\nThe minister spoke about plan {n}.\n", "utf-8"
+        )
+    assert cli(capsys, "import", str(tmp_path / "ant.jsonl"))[0] == 0
+    assert cli(capsys, "import", str(tmp_path / "bbc"))[0] == 0
+
+    code, out, err = cli(capsys, "search", "lang:en minister", "--json")
+    assert code == 0, err
+    titles = {hit["title"] for hit in json.loads(out)["hits"]}
+    # The three undated files, and the bundled English seed (it names a prime minister).
+    assert {f"Minister speaks {n}" for n in range(3)} < titles and len(titles) == 4
+    code, out, err = cli(capsys, "search", "after:2017-02-06", "--json")
+    assert code == 0, err
+    titles = [hit["title"] for hit in json.loads(out)["hits"]]
+    assert titles == [f"خبر رقم {n}" for n in range(10, 5, -1)]
+
+
+def test_a_search_fault_is_one_plain_line_without_asking_for_a_rebuild(capsys, monkeypatch) -> None:
+    import reader.search.index as index_module
+
+    def fail_reading_columns(*_: object) -> list[object]:
+        raise IndexError("list index out of range")  # how issue 8 showed itself
+
+    cli(capsys, "reindex")
+    monkeypatch.setattr(index_module, "_column_values", fail_reading_columns)
+    code, out, err = cli(capsys, "search", "lang:en Mosul")
+    assert code == 1
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "IndexError: list index out of range" in err
+    assert "reindex" not in err and "will not help" in err

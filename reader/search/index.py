@@ -13,9 +13,12 @@ import bisect
 import contextlib
 import json
 import os
+import pickle
 import shutil
+import struct
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,6 +29,7 @@ from whoosh import collectors
 from whoosh import fields as wf
 from whoosh import index as wi
 from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.filetables import FileFormatError
 from whoosh.sorting import FieldFacet
 from whoosh.util.filelock import FileLock
 
@@ -55,6 +59,25 @@ _LOCKED = (
 )
 SORTS = ("relevance", "date")
 
+# What reading damaged Whoosh files raises, measured by overwriting, zeroing and truncating
+# segment files at random: EOFError, UnpicklingError, struct.error, zlib.error, ValueError
+# ("negative seek value", UnicodeDecodeError), FileFormatError, and a bare Exception
+# ("Block tag error"). OSError covers missing or unreadable files.
+_DAMAGE = (
+    OSError,
+    EOFError,
+    ValueError,
+    struct.error,
+    zlib.error,
+    pickle.UnpicklingError,
+    FileFormatError,
+)
+
+
+def _is_damage(error: Exception) -> bool:
+    return isinstance(error, _DAMAGE) or type(error) is Exception
+
+
 # Batching, measured on the 33k-article index (2 cores, shared): updating 50 / 500 / 2,000
 # articles takes 0.2+0.2 / 0.7+1.0 / 2.3+2.9 s (add + commit with merge=False). Small
 # catch-ups commit once; big ones every BIG_BATCH articles (about 7 s a commit, 380-430
@@ -74,7 +97,11 @@ class IndexLockedError(SearchError):
 
 
 class IndexCorruptError(SearchError):
-    """The index exists but cannot be opened."""
+    """The index exists but cannot be opened or read: rebuilding it from the store helps."""
+
+
+class SearchFailedError(SearchError):
+    """An unexpected failure that is not damage to the index: rebuilding will not help."""
 
 
 class IndexNotReadyError(SearchError):
@@ -88,6 +115,7 @@ __all__ = [
     "IndexStatus",
     "QueryError",
     "SearchError",
+    "SearchFailedError",
     "SearchIndex",
     "SearchResults",
     "build_schema",
@@ -167,9 +195,9 @@ class _DocTable:
 
     @classmethod
     def build(cls, reader: Any, generation: int) -> _DocTable:
-        ids = list(reader.column_reader("id"))
-        dates = list(reader.column_reader("published"))
-        langs_col = list(reader.column_reader("lang"))
+        ids = _column_values(reader, "id")
+        dates = _column_values(reader, "published")
+        langs_col = _column_values(reader, "lang")
         deleted = reader.is_deleted if reader.has_deletions() else None
         docnum_of: dict[int, int] = {}
         langs: dict[str, set[int]] = {}
@@ -217,6 +245,20 @@ class _DocTable:
 
 
 _UNDATED = -(2**63)  # how the `published` column reads back its default
+
+
+def _column_values(reader: Any, fieldname: str) -> list[Any]:
+    """One value per document number of `fieldname`'s column, defaults included.
+
+    A segment where no document has a value for the field has no column file at all.
+    Whoosh's MultiReader.column_reader skips such segments, so its values no longer line
+    up with document numbers. A segment's own reader fills in the default instead.
+    """
+    values: list[Any] = []
+    for segment, offset in reader.leaf_readers():
+        assert offset == len(values), "Whoosh numbers documents segment after segment"
+        values.extend(segment.column_reader(fieldname))
+    return values
 
 
 def _language(article: Article) -> str | None:
@@ -268,6 +310,9 @@ class SearchIndex:
         self._ix: wi.FileIndex | None = None
         self._searcher: Any = None
         self._doctable: _DocTable | None = None
+        # Set when a search finds damage that opening the index does not reveal, so the
+        # next catch-up rebuilds instead of declaring the index in step.
+        self._damage: str = ""
         self._lock = threading.RLock()
 
     # -- metadata --------------------------------------------------------------------------
@@ -346,6 +391,8 @@ class SearchIndex:
             return meta, None, f"the index cannot be opened ({type(error).__name__}: {error})"
         if generation < meta.generation:
             return meta, None, "the index is older than its record (interrupted write?)"
+        if self._damage:
+            return meta, None, self._damage
         return meta, ix, ""
 
     def _assess(self, store: Store) -> tuple[_Meta | None, wi.FileIndex | None, str, int]:
@@ -421,6 +468,7 @@ class SearchIndex:
                     entry.unlink(missing_ok=True)
             ix = wi.create_in(str(self.path), self.schema)
             self._write_meta(0, ix.latest_generation())
+            self._damage = ""
         finally:
             whoosh_lock.release()
         self._ix = ix
@@ -587,9 +635,31 @@ class SearchIndex:
         return self._searcher
 
     def warm_up(self) -> None:
-        """Open the searcher and its filter table now, so the first keystroke is not slow."""
+        """Open the searcher and its filter table now, so the first keystroke is not slow.
+        Problems are left for the search that follows to report."""
         with contextlib.suppress(SearchError):
-            self._table(self._get_searcher())
+            try:
+                self._table(self._get_searcher())
+            except SearchError:
+                raise
+            except Exception as error:
+                raise self._read_failure(error) from error
+
+    def _read_failure(self, error: Exception) -> SearchError:
+        """The error to report for an unexpected exception while reading the index. Damage
+        is remembered, so that the next catch-up rebuilds the index."""
+        self._close()
+        what = f"{type(error).__name__}: {error}"
+        if _is_damage(error):
+            self._damage = f"the index cannot be read ({what})"
+            return IndexCorruptError(
+                f"the search index cannot be read ({what}); run `newsreader reindex` to rebuild it"
+            )
+        return SearchFailedError(
+            f"unexpected error while searching ({what}): a fault in newsreader, not damage "
+            "to the index, so rebuilding the index will not help; please report it with "
+            "the query"
+        )
 
     def _table(self, searcher: Any) -> _DocTable:
         reader = searcher.reader()
@@ -645,8 +715,9 @@ class SearchIndex:
         """Run a query (see reader.search.query) and return one page of hits with snippets.
 
         Runs in the caller's thread; the UI calls it from a worker. Raises QueryError,
-        IndexNotReadyError or IndexCorruptError. Queries without words (only filters)
-        are sorted by date; hits sorted by date have score 0.
+        IndexNotReadyError, IndexCorruptError (rebuilding helps) or SearchFailedError (a
+        bug; rebuilding does not help). Queries without words (only filters) are sorted by
+        date; hits sorted by date have score 0.
         """
         if sort not in SORTS:
             raise ValueError(f"sort must be one of {SORTS}, not {sort!r}")
@@ -668,11 +739,7 @@ class SearchIndex:
             except (QueryError, SearchError):
                 raise
             except Exception as error:
-                self._close()
-                raise IndexCorruptError(
-                    f"the search index cannot be read ({type(error).__name__}: {error}); "
-                    "run `newsreader reindex` to rebuild it"
-                ) from error
+                raise self._read_failure(error) from error
         hits = self._hits(page, parsed.highlight, store, sort=effective)
         return SearchResults(query=query, total=total, hits=hits, sort=effective)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from reader.models import Snippet
 from reader.search.analysis import TOKEN_PATTERN, BilingualAnalyzer
 from reader.search.query import HighlightTerms
+from reader.text.cells import char_width
 
 SNIPPET_WIDTH = 200
 LEAD = 40  # context kept before the first match
@@ -150,3 +151,69 @@ def make_snippet(body: str, title: str, matcher: Matcher, width: int = SNIPPET_W
         (max(s, start) + shift, min(e, end) + shift) for s, e, _ in matches if s < end and e > start
     )
     return Snippet(prefix + fragment + suffix, spans)
+
+
+def fit_snippet(snippet: Snippet, cells: int) -> Snippet:
+    """The part of `snippet` that fits in `cells` terminal cells, centred on its first match.
+
+    The whole first match is kept (unless it alone is wider than `cells`), with about as
+    much context before it as after, cut at word boundaries where there is one to cut at.
+    Cut ends are marked "…", counted in the width. Highlights are moved to the new text
+    and clipped to it. Cells are counted on the logical text, which shaping never widens.
+    """
+    text, highlights = snippet.text, snippet.highlights
+    widths = [char_width(c) for c in text]
+    if sum(widths) <= cells:
+        return snippet
+    if cells < 1:
+        return Snippet("")
+    n = len(text)
+    start, end = highlights[0] if highlights else (0, 0)
+    if sum(widths[start:end]) + (start > 0) + (end < n) > cells:
+        end = start  # the match alone is too wide: show as much of it as fits
+    a, b = start, end
+    used = sum(widths[a:b])  # cells of text[a:b]
+
+    def fits(extra: int, left: int, right: int) -> bool:
+        return used + extra + (left > 0) + (right < n) <= cells
+
+    def grow_right() -> None:
+        nonlocal b, used
+        while b < n and fits(widths[b], a, b + 1):
+            used += widths[b]
+            b += 1
+
+    # Grow one character at a time on the side with less context so far.
+    before = after = 0
+    while True:
+        left = a > 0 and fits(widths[a - 1], a - 1, b)
+        right = b < n and fits(widths[b], a, b + 1)
+        if left and (before <= after or not right):
+            a -= 1
+            before += widths[a]
+            used += widths[a]
+        elif right:
+            used += widths[b]
+            after += widths[b]
+            b += 1
+        else:
+            break
+    # Start on a whole word (never inside the match); the cells freed go to the right.
+    if a > 0 and not text[a - 1].isspace() and (space := text.find(" ", a, start)) >= 0:
+        used -= sum(widths[a : space + 1])
+        a = space + 1
+    while a < start and (text[a].isspace() or widths[a] == 0):
+        used -= widths[a]
+        a += 1
+    grow_right()
+    while b < n and widths[b] == 0:  # marks stay with their letter (they take no cell)
+        b += 1
+    if b < n and not text[b].isspace() and (space := text.rfind(" ", end, b)) >= end:
+        b = space
+    while b > end and text[b - 1].isspace():
+        b -= 1
+    prefix = ELLIPSIS if a > 0 else ""
+    suffix = ELLIPSIS if b < n else ""
+    shift = len(prefix) - a
+    spans = tuple((max(s, a) + shift, min(e, b) + shift) for s, e in highlights if s < b and e > a)
+    return Snippet(prefix + text[a:b] + suffix, spans)

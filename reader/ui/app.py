@@ -166,7 +166,10 @@ class NewsReaderApp(App[int]):
         except Exception as error:  # keep reading even when indexing fails
             self.call_from_thread(
                 self.notify,
-                f"Indexing failed: {error}. Run `newsreader reindex` to rebuild it.",
+                # Damaged indexes are rebuilt by the catch-up itself: this is something
+                # else (a full disk, a bug), which another rebuild would not mend.
+                f"Indexing failed ({type(error).__name__}: {error}); "
+                "searches use the index as it was.",
                 severity="error",
                 timeout=10,
             )

@@ -11,21 +11,10 @@ from textual.strip import Strip
 from textual.worker import get_current_worker
 
 from reader.models import Hit
+from reader.search.snippets import fit_snippet
 from reader.text.layout import fit_line
 from reader.ui.cells import styled_cells
 from reader.ui.rowlist import DATE_CELLS, RowList, short_date
-
-SNIPPET_LEAD = 24  # logical characters kept before the first highlight
-
-
-def snippet_window(text: str, highlights: tuple[tuple[int, int], ...]) -> tuple[str, int]:
-    """Start the snippet shortly before its first highlight, at a word boundary."""
-    if not highlights or highlights[0][0] <= SNIPPET_LEAD:
-        return text, 0
-    start = text.rfind(" ", 0, highlights[0][0] - SNIPPET_LEAD) + 1
-    if start == 0:  # no word boundary before the lead: keep the snippet as it is
-        return text, 0
-    return "…" + text[start:], start - 1
 
 
 class ResultsList(RowList[Hit]):
@@ -107,13 +96,14 @@ class ResultsList(RowList[Hit]):
             Segment(" " + short_date(row.published).rjust(DATE_CELLS), dim),
         ]
         snippet_cells = max(1, width - 4)
-        text, shift = snippet_window(row.snippet.text, row.snippet.highlights)
+        # Window the snippet here, where the width is known, so the first match shows whole.
+        shown = fit_snippet(row.snippet, snippet_cells)
         snippet = fit_line(
-            text, snippet_cells, language=row.language, mode=self.mode, harakat=self.harakat
+            shown.text, snippet_cells, language=row.language, mode=self.mode, harakat=self.harakat
         )
-        spans = [(max(0, s - shift), max(0, e - shift)) for s, e in row.snippet.highlights]
         marked = [
-            (a + snippet.indent, b + snippet.indent) for a, b in snippet.spans_to_cells(spans)
+            (a + snippet.indent, b + snippet.indent)
+            for a, b in snippet.spans_to_cells(shown.highlights)
         ]
         second = [
             Segment("    "),

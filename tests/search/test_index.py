@@ -7,10 +7,12 @@ import subprocess
 import sys
 import textwrap
 import threading
+import zlib
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from whoosh.searching import Searcher
 
 import reader.search.index as index_module
 from reader.models import Article
@@ -19,6 +21,7 @@ from reader.search.index import (
     IndexCorruptError,
     IndexLockedError,
     IndexNotReadyError,
+    SearchFailedError,
     SearchIndex,
 )
 from reader.store import Store
@@ -348,3 +351,38 @@ def test_document_count_mismatch_rebuilds(index: SearchIndex, store: Store) -> N
     assert status.needs_rebuild and "holds 9 articles" in status.reason
     assert index.catch_up(store) == len(ARTICLES)
     assert index.status(store).in_step
+
+
+def _fail_reading_columns(*_: object) -> list[object]:
+    # How issue 8 showed itself: a fault in our reading of Whoosh's columns.
+    raise IndexError("list index out of range")
+
+
+def test_a_fault_that_is_not_damage_does_not_ask_for_a_rebuild(
+    index: SearchIndex, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(index_module, "_column_values", _fail_reading_columns)
+    with pytest.raises(SearchFailedError) as failure:
+        index.search("lang:en gas", store)
+    message = str(failure.value)
+    assert "IndexError: list index out of range" in message
+    assert "reindex" not in message and "will not help" in message
+    assert index.status(store).in_step  # nothing to rebuild
+
+
+def test_damage_found_while_reading_makes_the_next_catch_up_rebuild(
+    index: SearchIndex, store: Store, ids: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What Whoosh raises on a damaged posting block; opening the index still works.
+    def damaged(*_: object) -> None:
+        raise zlib.error("Error -3 while decompressing data: incorrect data check")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Searcher, "search_with_collector", damaged)
+        with pytest.raises(IndexCorruptError, match="newsreader reindex"):
+            index.search("oil", store)
+    status = index.status(store)
+    assert status.needs_rebuild and "incorrect data check" in status.reason
+    assert index.catch_up(store) == len(ARTICLES)
+    assert index.status(store).in_step
+    assert hit_ids(index, store, "oil") == {ids["oil"]}

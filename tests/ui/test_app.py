@@ -186,19 +186,6 @@ async def test_a_huge_article_opens_without_blocking(make_app) -> None:
         assert len(app.reader.view.lines) > 5000
 
 
-def test_snippet_window_starts_near_the_first_match() -> None:
-    from reader.ui.results_list import snippet_window
-
-    text = "…Weak US fuel and heating oil stocks have been a persistent worry for markets today"
-    start = text.index("worry")
-    window, shift = snippet_window(text, ((start, start + 5),))
-    assert window.startswith("…") and not window.startswith("……")
-    assert window[start - shift : start - shift + 5] == "worry"
-    # no boundary before the lead: unchanged, never a second ellipsis
-    short = "…Weakfuelandheatingoilstocks oil"
-    assert snippet_window(short, ((29, 32),)) == (short, 0)
-
-
 async def test_recent_searches_are_recalled_with_arrows(make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
