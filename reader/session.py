@@ -1,21 +1,57 @@
-"""Opening a library: store, bundled seeds, search index and the single-instance lock.
+"""The application layer: one library's store, seeds, search index and lock, and the
+operations that the CLI and the app both perform on them.
 
-Shared by the CLI and the app, so both do the same thing. No UI imports here.
+Policy lives here once (how the index is brought in step, what opening an article does,
+what a feed refresh is followed by), so the two front ends cannot drift apart. No UI
+imports here; progress and results are reported through callbacks and return values.
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import IO
+from typing import IO, TYPE_CHECKING, Literal
 
 from reader.config import Library, Settings, load_settings
+from reader.models import Article, ArticleRow, Feed
 from reader.store import Store
+
+if TYPE_CHECKING:
+    from reader.search.index import SearchIndex
+    from reader.sources.feeds import Progress, RefreshOptions, RefreshReport
 
 SEEDED_KEY = "seeded"  # "1": the seeds were added; "0": the library had articles already
 SEED_DETAILS_KEY = "seed_details"  # source and date given to seeds stored without them
+
+CountProgress = Callable[[int, int], None]  # (done, total); total 0 while unknown
+
+
+@dataclass(frozen=True, slots=True)
+class IndexSync:
+    """What `Session.sync_index` did.
+
+    `action`: "in_step" (nothing to do), "caught_up", "rebuilt", or "locked" (another
+    process is writing the index; `note` says so, and searches use the index as it is).
+    """
+
+    action: Literal["in_step", "caught_up", "rebuilt", "locked"]
+    indexed: int = 0
+    note: str = ""
+
+    @property
+    def locked(self) -> bool:
+        return self.action == "locked"
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedArticle:
+    """An article as the reading pane shows it."""
+
+    article: Article
+    has_translation: bool
 
 
 class Session:
@@ -54,8 +90,107 @@ class Session:
         self.store  # noqa: B018 - opening it is what seeds
         return self.seeds_added
 
-    def catch_up_index(self, progress: Callable[[int, int], None] | None = None) -> int:
-        return self.index.catch_up(self.store, progress=progress)
+    # -- the search index ----------------------------------------------------------------
+    def sync_index(
+        self,
+        progress: CountProgress | None = None,
+        cancelled: Callable[[], bool] | None = None,
+        rebuild: bool = False,
+        *,
+        warm: bool = False,
+    ) -> IndexSync:
+        """Bring the index in step with the store: the one catch-up/rebuild/warm-up policy.
+
+        Catches up what changed, rebuilds when the index is missing, damaged or of another
+        version (or when `rebuild`), then, with `warm`, opens the searcher so the first
+        search is fast. A locked index (another process writing) is not an error: the
+        result says so and searching goes on with the index as it is. Anything else
+        raises. `progress(done, total)` is called as articles are indexed.
+        """
+        from reader.search.index import IndexLockedError
+
+        index: SearchIndex = self.index
+        try:
+            status = index.status(self.store)
+            if status.in_step and not rebuild:
+                result = IndexSync("in_step")
+            elif rebuild or status.needs_rebuild:
+                result = IndexSync(
+                    "rebuilt", index.rebuild(self.store, progress, cancelled=cancelled)
+                )
+            else:
+                result = IndexSync("caught_up", index.catch_up(self.store, progress, cancelled))
+        except IndexLockedError as error:
+            return IndexSync("locked", note=str(error))
+        if warm and not (cancelled and cancelled()):
+            index.warm_up()
+        return result
+
+    # -- articles -------------------------------------------------------------------------
+    def open_article(self, article_id: int, *, mark_read: bool = True) -> OpenedArticle | None:
+        """The article to read, marked read when asked; None when it no longer exists."""
+        store = self.store
+        article = store.get(article_id)
+        if article is None:
+            return None
+        if mark_read and not article.read:
+            store.set_read(article_id, True)
+            article = replace(article, read=True)
+        return OpenedArticle(article, has_translation=bool(store.translations(article_id)))
+
+    def toggle_read(self, article_id: int) -> Article | None:
+        """Flip read/unread; returns the article as it now is (None when it is gone)."""
+        article = self.store.get(article_id)
+        if article is None:
+            return None
+        self.store.set_read(article_id, not article.read)
+        return replace(article, read=not article.read)
+
+    def toggle_star(self, article_id: int) -> Article | None:
+        """Flip starred; returns the article as it now is (None when it is gone)."""
+        article = self.store.get(article_id)
+        if article is None:
+            return None
+        self.store.set_starred(article_id, not article.starred)
+        return replace(article, starred=not article.starred)
+
+    def other_edition(self, article_id: int) -> ArticleRow | None:
+        """The same story in the other language, when the library has it."""
+        others = self.store.translations(article_id)
+        return others[0] if others else None
+
+    # -- feeds ----------------------------------------------------------------------------
+    def refresh_feeds(
+        self,
+        feeds: Iterable[Feed] | None = None,
+        *,
+        options: RefreshOptions | None = None,
+        on_progress: Callable[[Progress], None] | None = None,
+        on_feeds_done: Callable[[RefreshReport], None] | None = None,
+        on_articles: Callable[[Sequence[int]], None] | None = None,
+        on_index_progress: CountProgress | None = None,
+        cancelled: Callable[[], bool] | None = None,
+        index: bool = True,
+    ) -> tuple[RefreshReport, IndexSync | None]:
+        """Refresh feeds (all subscriptions when None), then, when anything changed and
+        `index` is set, bring the search index in step. Returns the refresh report and
+        what indexing did (None when it was not needed or not asked for)."""
+        from reader.sources.feeds import refresh_feeds
+
+        report = refresh_feeds(
+            self.store,
+            feeds,
+            options=options,
+            on_progress=on_progress,
+            on_articles=on_articles,
+            on_feeds_done=on_feeds_done,
+            cancelled=cancelled,
+        )
+        fetched = report.full_text.fetched if report.full_text else 0
+        changed = report.added + report.updated + fetched
+        if not (index and changed) or (cancelled and cancelled()):
+            return report, None
+        return report, self.sync_index(on_index_progress, cancelled)
 
     # -- one app at a time ----------------------------------------------------------------
     def acquire_lock(self) -> bool:

@@ -18,7 +18,7 @@ CORE_MODULES = [
     "reader.sources.text",
     "reader.sources.jsonfile",
     "reader.sources.dates",
-    "reader.sources.language",
+    "reader.text.language",
     "reader.sources.feeds",
     "reader.sources.http",
     "reader.sources.html",

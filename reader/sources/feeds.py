@@ -34,8 +34,8 @@ from reader.sources.dates import parse_date
 from reader.sources.fulltext import MAX_ATTEMPTS, PendingQueue
 from reader.sources.html import html_to_text, inline_text
 from reader.sources.http import Fetcher, FetchError, FetchLimits
-from reader.sources.language import detect_language
 from reader.store import Store
+from reader.text.language import detect_language
 from reader.text.sanitize import clean_line
 
 __all__ = [

@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 from reader.models import Article
 from reader.sources.common import ParseFailure, clean_field, derive_title, normalise_body
 from reader.sources.dates import parse_date
-from reader.sources.language import article_language
+from reader.text.language import article_language
 
 __all__ = [
     "iter_json",

@@ -20,7 +20,7 @@ from reader.sources.common import (
     clean_field,
     normalise_body,
 )
-from reader.sources.language import article_language
+from reader.text.language import article_language
 from reader.text.sanitize import clean_text
 
 __all__ = [

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from reader.sources.language import article_language, detect_language
+from reader.text.language import article_language, detect_language
 
 ARABIC = "حذرت الولايات المتحدة يوم الثلاثاء من أن الجهاديين يشكلون تهديداً للمنطقة بأسرها."
 ENGLISH = "Jihadists who have seized Iraq's second city pose a threat to the entire region."
