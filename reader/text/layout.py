@@ -144,6 +144,11 @@ _BREAK_SPACES += "\u2028\u2029\u205f\u3000"
 _BLANK_GLYPH = "\t\n\u2028\u2029"  # drawn as a plain space
 _BLANK_TABLE = str.maketrans(_BLANK_GLYPH, " " * len(_BLANK_GLYPH))
 _BLANK = re.compile(f"[{_BLANK_GLYPH}]")
+# No-break spaces never offer a break, but they are spaces for alignment: at the edge of a
+# line they are not drawn, like the spaces at a wrap point (else an RTL line that starts with
+# one ends a blank cell short of the right edge).
+_NO_BREAK_SPACES = "\u00a0\u2007\u202f"
+_NO_BREAK_SPACE = re.compile(f"[{_NO_BREAK_SPACES}]")
 
 
 def _kind_of(code: int) -> str:
@@ -186,7 +191,7 @@ class _Units:
     widths: list[int]
     narrow: bool  # every unit is one cell wide
     cum: list[int]  # cum[k] = cells of units [0, k)
-    spaces: str  # per unit: "s" = break space, "w" = anything else
+    spaces: str  # per unit: "s" = break space, "b" = no-break space, "w" = anything else
     levels: str  # per unit chr(level) ("" in terminal mode)
     classes: str  # per unit bidi class code of its last character, for L1 ("" if unneeded)
     needs_l1: bool  # tabs or unbreakable whitespace present: rule L1 has work to do
@@ -329,6 +334,13 @@ def _analyse(text: str, rtl: bool, harakat: str, mode: str) -> _Units:
                 for k in (i if one_each else bisect_right(heads, i) - 1 for i in found)
                 if heads[k] in starts
             )
+    if _NO_BREAK_SPACE.search(text) is not None:
+        # A lone no-break space unit (one with a mark on it is a visible glyph) is "b": inside
+        # a word it glues, at a word's edge it goes with the spaces next to it.
+        spaces = "".join(
+            "b" if sp == "w" and g in _NO_BREAK_SPACES and len(g) == 1 else sp
+            for sp, g in zip(spaces, gl, strict=True)
+        )
     return _Units(
         len(text), heads, gl, widths, narrow, cum, spaces, levels, classes, needs_l1, hidden,
         mirrors, anchors,
@@ -336,7 +348,7 @@ def _analyse(text: str, rtl: bool, harakat: str, mode: str) -> _Units:
 
 
 _MIRRORABLE = re.compile("[" + re.escape("".join(sorted(bidi.MIRROR))) + "]")
-_WORD = re.compile("w+")
+_WORD = re.compile("w(?:[wb]*w)?")  # no-break spaces inside a word, never at its edges
 
 
 def _wrap(u: _Units, width: int) -> list[tuple[int, int, int, int]]:
@@ -385,7 +397,28 @@ def _wrap(u: _Units, width: int) -> list[tuple[int, int, int, int]]:
                 used = 0
             end, used = k + 1, used + widths[k]
     lines.append((lead, first, end, len(u.glyphs)))
+    if "b" in u.spaces:
+        lines = _trim_no_break_spaces(u.spaces, lines)
     return lines
+
+
+def _trim_no_break_spaces(
+    spaces: str, lines: list[tuple[int, int, int, int]]
+) -> list[tuple[int, int, int, int]]:
+    """A word wider than the line was split between units: no-break spaces at the ends of
+    its pieces are not drawn either (after the first line's start, which is indentation)."""
+    out: list[tuple[int, int, int, int]] = []
+    for lead, first, end, stop in lines:
+        if out:
+            while first < end and spaces[first] == "b":
+                first += 1
+        while end > first and spaces[end - 1] == "b":
+            end -= 1
+        if first == end and out:  # only no-break spaces: they trail the line before
+            out[-1] = (*out[-1][:3], stop)
+        else:
+            out.append((lead, first, end, stop))
+    return out
 
 
 _RUN_AT_LEAST: dict[int, re.Pattern[str]] = {}
@@ -583,7 +616,7 @@ def fit_line(
         return _visual_line(u, lead, first, end, stop, rtl, width, app)
     # Keep the units that fit beside the ellipsis, minus trailing spaces.
     keep = bisect_right(u.cum, width - 1) - 1
-    while keep > 0 and u.spaces[keep - 1] == "s":
+    while keep > 0 and u.spaces[keep - 1] in "sb":
         keep -= 1
     cut = u.heads[keep]
     short = _analyse(text[:cut] + ELLIPSIS, rtl, harakat, mode)

@@ -132,6 +132,48 @@ def test_rtl_line_is_shaped_reversed_and_right_aligned() -> None:
     assert to_logical(line.text) == "مكيلع ملاسلا"
 
 
+NBSP, NARROW_NBSP = "\u00a0", "\u202f"
+BLANKS = " " + NBSP + NARROW_NBSP
+WORDS_EN = "the 10 km road to Mosul was closed on Tuesday by the army"
+WORDS_AR = "قالت وزارة الداخلية التركية في بيان اليوم إن قوات الأمن اعتقلت عددا من المشتبه بهم"
+# Word separators as scraped news has them: no-break spaces beside ordinary ones, and gluing.
+SEPARATORS = [" ", " " + NBSP, NBSP + " ", " ", NBSP + NBSP + " ", " " + NARROW_NBSP, NBSP]
+
+
+def nbsp_paragraph(words: list[str]) -> str:
+    return "".join(w + SEPARATORS[i % len(SEPARATORS)] for i, w in enumerate(words)).rstrip()
+
+
+def test_rtl_lines_with_no_break_spaces_at_their_edges_reach_the_right_edge() -> None:
+    text = nbsp_paragraph(WORDS_AR.split() * 3)
+    for width in range(6, 81):
+        lines = layout_paragraph(text, width)
+        assert len(lines) > 1 or width > 60
+        for line in lines:
+            shown = plain(line)
+            assert line.rtl and len(shown) == width, (width, shown)
+            # The line's logical start is the right edge: a glyph, not a blank no-break space;
+            # its logical end (the left) is not a blank either.
+            assert shown[-1] not in BLANKS, (width, shown)
+            assert line.text[0] not in BLANKS, (width, shown)
+        # Every character is on a line, once: the no-break spaces at the edges are the
+        # undrawn spaces of a wrap point, and still copied back between the lines.
+        assert lines[0].start == 0 and lines[-1].end == len(text)
+        assert all(a.end == b.start for a, b in zip(lines, lines[1:], strict=False))
+
+
+def test_no_break_spaces_still_glue_and_ltr_lines_do_not_start_with_one() -> None:
+    text = nbsp_paragraph(WORDS_EN.split() * 2)
+    for width in range(6, 61):
+        for line in layout_paragraph(text, width):
+            assert line.text[0] not in BLANKS and line.text[-1] not in BLANKS, (width, line)
+    # A no-break space inside a word is kept, drawn, and never a place to break.
+    lines = layout_paragraph("a 10\u00a0km b", 5)
+    assert [line.text for line in lines] == ["a", "10\u00a0km", "b"]
+    # A paragraph of blanks alone draws nothing, like one of ordinary spaces.
+    assert layout_paragraph(" " + NBSP + " ", 10) == ()
+
+
 def test_lam_alef_maps_both_letters_to_one_cell() -> None:
     (line,) = layout_paragraph("سلام", 10)
     assert line.text == "\ufee1\ufefc\ufeb3"  # meem, lam-alef (final), seen (initial)
@@ -333,6 +375,7 @@ PIECES = [
     " ",
     " ",
     " ",
+    "\u00a0",
 ]
 mixed = st.lists(st.sampled_from(PIECES), max_size=60).map("".join)
 
