@@ -35,6 +35,7 @@ __all__ = [
     "VisualLine",
     "base_direction",
     "cache_clear",
+    "caret_window",
     "cell_width",
     "fit_line",
     "layout_paragraph",
@@ -144,6 +145,11 @@ _BREAK_SPACES += "\u2028\u2029\u205f\u3000"
 _BLANK_GLYPH = "\t\n\u2028\u2029"  # drawn as a plain space
 _BLANK_TABLE = str.maketrans(_BLANK_GLYPH, " " * len(_BLANK_GLYPH))
 _BLANK = re.compile(f"[{_BLANK_GLYPH}]")
+# No-break spaces never offer a break, but they are spaces for alignment: at the edge of a
+# line they are not drawn, like the spaces at a wrap point (else an RTL line that starts with
+# one ends a blank cell short of the right edge).
+_NO_BREAK_SPACES = "\u00a0\u2007\u202f"
+_NO_BREAK_SPACE = re.compile(f"[{_NO_BREAK_SPACES}]")
 
 
 def _kind_of(code: int) -> str:
@@ -186,7 +192,7 @@ class _Units:
     widths: list[int]
     narrow: bool  # every unit is one cell wide
     cum: list[int]  # cum[k] = cells of units [0, k)
-    spaces: str  # per unit: "s" = break space, "w" = anything else
+    spaces: str  # per unit: "s" = break space, "b" = no-break space, "w" = anything else
     levels: str  # per unit chr(level) ("" in terminal mode)
     classes: str  # per unit bidi class code of its last character, for L1 ("" if unneeded)
     needs_l1: bool  # tabs or unbreakable whitespace present: rule L1 has work to do
@@ -329,6 +335,13 @@ def _analyse(text: str, rtl: bool, harakat: str, mode: str) -> _Units:
                 for k in (i if one_each else bisect_right(heads, i) - 1 for i in found)
                 if heads[k] in starts
             )
+    if _NO_BREAK_SPACE.search(text) is not None:
+        # A lone no-break space unit (one with a mark on it is a visible glyph) is "b": inside
+        # a word it glues, at a word's edge it goes with the spaces next to it.
+        spaces = "".join(
+            "b" if sp == "w" and g in _NO_BREAK_SPACES and len(g) == 1 else sp
+            for sp, g in zip(spaces, gl, strict=True)
+        )
     return _Units(
         len(text), heads, gl, widths, narrow, cum, spaces, levels, classes, needs_l1, hidden,
         mirrors, anchors,
@@ -336,7 +349,7 @@ def _analyse(text: str, rtl: bool, harakat: str, mode: str) -> _Units:
 
 
 _MIRRORABLE = re.compile("[" + re.escape("".join(sorted(bidi.MIRROR))) + "]")
-_WORD = re.compile("w+")
+_WORD = re.compile("w(?:[wb]*w)?")  # no-break spaces inside a word, never at its edges
 
 
 def _wrap(u: _Units, width: int) -> list[tuple[int, int, int, int]]:
@@ -385,7 +398,28 @@ def _wrap(u: _Units, width: int) -> list[tuple[int, int, int, int]]:
                 used = 0
             end, used = k + 1, used + widths[k]
     lines.append((lead, first, end, len(u.glyphs)))
+    if "b" in u.spaces:
+        lines = _trim_no_break_spaces(u.spaces, lines)
     return lines
+
+
+def _trim_no_break_spaces(
+    spaces: str, lines: list[tuple[int, int, int, int]]
+) -> list[tuple[int, int, int, int]]:
+    """A word wider than the line was split between units: no-break spaces at the ends of
+    its pieces are not drawn either (after the first line's start, which is indentation)."""
+    out: list[tuple[int, int, int, int]] = []
+    for lead, first, end, stop in lines:
+        if out:
+            while first < end and spaces[first] == "b":
+                first += 1
+        while end > first and spaces[end - 1] == "b":
+            end -= 1
+        if first == end and out:  # only no-break spaces: they trail the line before
+            out[-1] = (*out[-1][:3], stop)
+        else:
+            out.append((lead, first, end, stop))
+    return out
 
 
 _RUN_AT_LEAST: dict[int, re.Pattern[str]] = {}
@@ -583,7 +617,7 @@ def fit_line(
         return _visual_line(u, lead, first, end, stop, rtl, width, app)
     # Keep the units that fit beside the ellipsis, minus trailing spaces.
     keep = bisect_right(u.cum, width - 1) - 1
-    while keep > 0 and u.spaces[keep - 1] == "s":
+    while keep > 0 and u.spaces[keep - 1] in "sb":
         keep -= 1
     cut = u.heads[keep]
     short = _analyse(text[:cut] + ELLIPSIS, rtl, harakat, mode)
@@ -591,6 +625,73 @@ def fit_line(
     shown = _visual_line(short, 0, 0, units, units, rtl, width, app)
     columns = shown.columns[:cut] + (-1,) * (n - cut)
     return VisualLine(shown.text, shown.indent, rtl, 0, n, columns)
+
+
+@lru_cache(maxsize=1024)
+def caret_window(
+    text: str,
+    caret: int,
+    width: int,
+    *,
+    language: str | None = None,
+    mode: str = "app",
+    harakat: str = "keep",
+) -> VisualLine:
+    """One line of at most `width` cells that shows the part of `text` around the logical
+    position `caret` (a preview of what is being typed: the typing stays in view).
+
+    Text that fits is laid out as `fit_line` does. Longer text is laid out whole, then cut to
+    a window of cells centred on the glyph before the caret (after it, at the start), with
+    "…" on each side that is cut. Typing at the end of an RTL query shows its left end.
+    `columns` maps each logical character to its cell in the window, -1 when cut off.
+    """
+    _check(mode, harakat)
+    text = text.replace("\n", " ")
+    n = len(text)
+    rtl = base_direction(text, language)
+    if width < 1 or not text:
+        return VisualLine("", 0, rtl, 0, n, (-1,) * n)
+    u = _analyse(text, rtl, harakat, mode)
+    lines = _wrap(u, 1 << 30)
+    if not lines:
+        return VisualLine("", 0, rtl, 0, n, (-1,) * n)
+    lead, first, end, stop = lines[0]
+    total = u.cum[end] - u.cum[first]
+    if total <= width:
+        return _visual_line(u, lead, first, end, stop, rtl, width, mode == "app")
+    whole = _visual_line(u, lead, first, end, stop, rtl, total, mode == "app")
+    columns = (-1,) * whole.start + whole.columns + (-1,) * (n - whole.end)
+    caret = max(0, min(caret, n))
+    drawn = [i for i in chain(range(caret - 1, -1, -1), range(caret, n)) if columns[i] >= 0]
+    anchor = columns[drawn[0]] if drawn else 0
+    cells = _glyph_cells(whole.text)
+    start = max(0, min(anchor + cells.get(anchor, 1) // 2 - width // 2, total - width))
+    cut_left, cut_right = start > 0 and width > 3, start + width < total and width > 3
+    low, high = start + cut_left, start + width - cut_right  # cells of glyphs kept
+    # Glyphs (a character and the marks after it) with their cells, in visual order.
+    pieces: list[str] = []
+    at = 0
+    glyph_at: list[int] = []
+    for ch in whole.text:
+        if cell_width(ch) or not pieces:
+            pieces.append(ch)
+            glyph_at.append(at)
+            at += cell_width(ch)
+        else:
+            pieces[-1] += ch
+    out = [ELLIPSIS] if cut_left else []
+    col = low
+    for glyph, cell in zip(pieces, glyph_at, strict=True):
+        glyph_width = cells.get(cell, 0)
+        if cell >= low and cell + glyph_width <= high:
+            out.append(" " * (cell - col) + glyph)
+            col = cell + glyph_width
+    out.append(" " * (high - col))
+    if cut_right:
+        out.append(ELLIPSIS)
+    shift = start
+    kept = tuple(c - shift if c >= low and c + cells.get(c, 1) <= high else -1 for c in columns)
+    return VisualLine("".join(out), 0, rtl, 0, n, kept)
 
 
 _PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]+")
@@ -603,6 +704,13 @@ def to_logical(text: str) -> str:
 
 def cache_clear() -> None:
     """Forget every cached layout (benchmarks measure cold runs with this)."""
-    for cached in (layout_text, layout_paragraph, fit_line, _analyse, bidi.bidi_classes):
+    for cached in (
+        layout_text,
+        layout_paragraph,
+        fit_line,
+        caret_window,
+        _analyse,
+        bidi.bidi_classes,
+    ):
         cached.cache_clear()
     shaping.clear_cache()

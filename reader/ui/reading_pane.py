@@ -152,7 +152,10 @@ class ReadingPane(ScrollView, can_focus=True):
 
     # -- drawing --------------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
-        index = int(self.scroll_y) + y
+        # The rounded offset, as Textual uses it: it repaints only when that changes, and an
+        # animated scroll ends on fractional offsets (flooring them showed a stale frame, one
+        # line short of the end, after G/End/PgDn/j).
+        index = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
         if not 0 <= index < len(self.view.lines):
             return Strip.blank(width, self.rich_style)

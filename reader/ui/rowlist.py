@@ -153,7 +153,9 @@ class RowList(ScrollView, Generic[Row], can_focus=True):
         self.virtual_size = Size(self.size.width, self.row_count * self.row_height)
 
     def render_line(self, y: int) -> Strip:
-        index, line = divmod(int(self.scroll_y) + y, self.row_height)
+        # The rounded offset, as Textual uses it (see ReadingPane.render_line): a scrollbar
+        # drag leaves fractional offsets, and flooring them drew the list a line too high.
+        index, line = divmod(self.scroll_offset.y + y, self.row_height)
         width = self.scrollable_content_region.width
         if index >= self.row_count or width <= 0:
             return Strip.blank(width, self.rich_style)
@@ -228,7 +230,7 @@ class RowList(ScrollView, Generic[Row], can_focus=True):
             self.post_message(self.Selected(self, row))
 
     def on_click(self, event: events.Click) -> None:
-        index = (int(self.scroll_y) + event.y) // self.row_height
+        index = (self.scroll_offset.y + event.y) // self.row_height
         if 0 <= index < self.row_count:
             self.focus()
             self.move_to(index)

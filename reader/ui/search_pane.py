@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from reader.history import SearchHistory
-from reader.text.layout import fit_line
+from reader.text.layout import caret_window
 
 
 class SearchInput(Input):
@@ -79,15 +79,27 @@ class SearchPane(Vertical):
     def input(self) -> SearchInput:
         return self.query_one(SearchInput)
 
+    def on_mount(self) -> None:
+        # Moving the caret (Home, arrows) changes which part of a long query is previewed.
+        self.watch(self.input, "selection", self._caret_moved, init=False)
+
+    def _caret_moved(self) -> None:
+        self.show_preview(self.input.value)
+
     def show_preview(self, value: str) -> None:
-        """Show the query as it reads: shaped and in visual order when it holds RTL text."""
+        """Show the query as it reads: shaped and in visual order when it holds RTL text.
+
+        A query wider than the line is windowed around the caret, so what is being typed
+        (or where the caret was moved) is what can be read."""
         preview = self.query_one("#preview", Static)
         width = max(1, preview.size.width or 40)
         has_rtl = any("\u0590" <= ch <= "\u08ff" or "\ufb1d" <= ch <= "\ufefc" for ch in value)
         if not value or not has_rtl or self.mode == "terminal":
             preview.update("")
             return
-        line = fit_line(value, width, mode=self.mode, harakat=self.harakat)
+        search_input = self.input
+        caret = search_input.cursor_position if search_input.value == value else len(value)
+        line = caret_window(value, caret, width, mode=self.mode, harakat=self.harakat)
         preview.set_class(line.rtl, "rtl")
         preview.update(Text(line.text))  # Text, not a str: never parsed as markup
 

@@ -100,10 +100,11 @@ _TRAILING = _WHITESPACE_LIKE | {"S"}
 def line_text(paragraph: str, start: int, end: int) -> str:
     """The logical text of a wrapped line without what trails at the wrap point: the
     whitespace rule L1 resets, with the BN and explicit formatting characters it counts as
-    whitespace. None of it is drawn. (A mark such as LRM ends that run: spaces before it
-    are not trailing.)"""
+    whitespace, and no-break spaces (spaces for alignment). None of it is drawn. (A mark
+    such as LRM ends that run: spaces before it are not trailing.)"""
     while end > start and (
-        paragraph[end - 1] in " \t" or unicodedata.bidirectional(paragraph[end - 1]) in _TRAILING
+        paragraph[end - 1] in " \t\u00a0\u2007\u202f"
+        or unicodedata.bidirectional(paragraph[end - 1]) in _TRAILING
     ):
         end -= 1
     return paragraph[start:end]

@@ -56,8 +56,10 @@ def _first_drawn(paragraph: str, line: VisualLine) -> int:
 
 
 def _breaks(ch: str) -> bool:
-    """A space a line may break at (leading ones are indentation, dropped when too wide)."""
-    return ch.isspace() and ch not in "\u00a0\u2007\u202f"
+    """A space that is left undrawn at a line's edge (leading ones are indentation, dropped
+    when too wide). No-break spaces count: they never offer a break, but they align as
+    spaces."""
+    return ch.isspace()
 
 
 @dataclass

@@ -12,6 +12,7 @@ from reader.text.layout import (
     ParagraphLayout,
     VisualLine,
     cache_clear,
+    caret_window,
     cell_width,
     fit_line,
     layout_paragraph,
@@ -130,6 +131,48 @@ def test_rtl_line_is_shaped_reversed_and_right_aligned() -> None:
     assert all(0xFE70 <= ord(ch) <= 0xFEFF or ch == " " for ch in line.text)
     # Visual order: the first logical word is at the right; lam-alef is one glyph.
     assert to_logical(line.text) == "مكيلع ملاسلا"
+
+
+NBSP, NARROW_NBSP = "\u00a0", "\u202f"
+BLANKS = " " + NBSP + NARROW_NBSP
+WORDS_EN = "the 10 km road to Mosul was closed on Tuesday by the army"
+WORDS_AR = "قالت وزارة الداخلية التركية في بيان اليوم إن قوات الأمن اعتقلت عددا من المشتبه بهم"
+# Word separators as scraped news has them: no-break spaces beside ordinary ones, and gluing.
+SEPARATORS = [" ", " " + NBSP, NBSP + " ", " ", NBSP + NBSP + " ", " " + NARROW_NBSP, NBSP]
+
+
+def nbsp_paragraph(words: list[str]) -> str:
+    return "".join(w + SEPARATORS[i % len(SEPARATORS)] for i, w in enumerate(words)).rstrip()
+
+
+def test_rtl_lines_with_no_break_spaces_at_their_edges_reach_the_right_edge() -> None:
+    text = nbsp_paragraph(WORDS_AR.split() * 3)
+    for width in range(6, 81):
+        lines = layout_paragraph(text, width)
+        assert len(lines) > 1 or width > 60
+        for line in lines:
+            shown = plain(line)
+            assert line.rtl and len(shown) == width, (width, shown)
+            # The line's logical start is the right edge: a glyph, not a blank no-break space;
+            # its logical end (the left) is not a blank either.
+            assert shown[-1] not in BLANKS, (width, shown)
+            assert line.text[0] not in BLANKS, (width, shown)
+        # Every character is on a line, once: the no-break spaces at the edges are the
+        # undrawn spaces of a wrap point, and still copied back between the lines.
+        assert lines[0].start == 0 and lines[-1].end == len(text)
+        assert all(a.end == b.start for a, b in zip(lines, lines[1:], strict=False))
+
+
+def test_no_break_spaces_still_glue_and_ltr_lines_do_not_start_with_one() -> None:
+    text = nbsp_paragraph(WORDS_EN.split() * 2)
+    for width in range(6, 61):
+        for line in layout_paragraph(text, width):
+            assert line.text[0] not in BLANKS and line.text[-1] not in BLANKS, (width, line)
+    # A no-break space inside a word is kept, drawn, and never a place to break.
+    lines = layout_paragraph("a 10\u00a0km b", 5)
+    assert [line.text for line in lines] == ["a", "10\u00a0km", "b"]
+    # A paragraph of blanks alone draws nothing, like one of ordinary spaces.
+    assert layout_paragraph(" " + NBSP + " ", 10) == ()
 
 
 def test_lam_alef_maps_both_letters_to_one_cell() -> None:
@@ -333,6 +376,7 @@ PIECES = [
     " ",
     " ",
     " ",
+    "\u00a0",
 ]
 mixed = st.lists(st.sampled_from(PIECES), max_size=60).map("".join)
 
@@ -377,3 +421,54 @@ def test_fit_line_invariants(text: str, width: int) -> None:
     assert line.width <= width
     if line.rtl and line.text:
         assert line.indent == max(0, width - line.width)
+
+
+def _glyph_at(text: str) -> dict[int, str]:
+    """Cell -> the glyph (a character and its marks) starting there."""
+    out: dict[int, str] = {}
+    col, last = 0, None
+    for ch in text:
+        w = cell_width(ch)
+        if w or last is None:
+            out[col], last = ch, col
+            col += w
+        else:
+            out[last] += ch
+    return out
+
+
+@settings(max_examples=300)
+@given(mixed, st.integers(1, 30), st.integers(0, 70))
+def test_caret_window_invariants(text: str, width: int, caret: int) -> None:
+    caret = min(caret, len(text))
+    line = caret_window(text, caret, width)
+    whole = fit_line(text, 1 << 20)
+    assert len(line.columns) == len(text) and line.start == 0 and line.end == len(text)
+    if whole.width <= width:
+        assert line == fit_line(text, width)  # fits: laid out as a row is
+        return
+    assert line.width == width and line.indent == 0
+    if width > 3:
+        # The glyph before the caret (after it, at the start) is in the window.
+        before = [i for i in range(caret - 1, -1, -1) if whole.columns[i] >= 0]
+        after = [i for i in range(caret, len(text)) if whole.columns[i] >= 0]
+        anchor = (before or after)[0]
+        assert line.columns[anchor] >= 0
+    shown, full = _glyph_at(line.text), _glyph_at(whole.text)
+    for i, col in enumerate(line.columns):
+        if col >= 0:  # each character kept is drawn as in the whole line
+            assert shown[col] == full[whole.columns[i]]
+
+
+def test_caret_window_follows_typing_at_either_end() -> None:
+    english = "militants threaten the whole region, warns the United Nations secretary"
+    line = caret_window(english, len(english), 20)
+    assert line.text == ELLIPSIS + "d Nations secretary"
+    assert caret_window(english, 0, 20).text == "militants threaten " + ELLIPSIS
+    arabic = "مجلس الأمن الحكومة العراقية إقليم كردستان محافظة نينوى"
+    end = caret_window(arabic, len(arabic), 20)
+    assert logical_letters(end.text).startswith(logical_letters(fit_line("نينوى", 9).text))
+    assert end.text.endswith(ELLIPSIS) and end.rtl
+    start = caret_window(arabic, 0, 20)
+    assert logical_letters(start.text).endswith(logical_letters(fit_line("مجلس", 9).text))
+    assert start.text.startswith(ELLIPSIS)
