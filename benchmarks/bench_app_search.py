@@ -29,7 +29,7 @@ QUERIES = ["العراق", "oil prices", "الحكومة السعودية", "ele
 
 async def measure(home: str) -> None:
     session = Session(library_home(home))
-    session.catch_up_index()
+    session.sync_index()
     app = NewsReaderApp(session)  # as launched: it checks and warms the index after start
     per_key: list[float] = []
     baseline: list[float] = []

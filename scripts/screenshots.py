@@ -80,7 +80,7 @@ async def main() -> None:
         session = Session(library_home())
         session.ensure_seeded()
         import_paths(session.store, sample_corpora(Path(tmp)))
-        session.catch_up_index()
+        session.sync_index()
 
         async def english(app: NewsReaderApp, pilot: object) -> None:
             await open_seed(app, pilot, "en")

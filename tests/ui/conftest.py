@@ -25,7 +25,7 @@ def make_app(session: Session) -> Callable[..., NewsReaderApp]:
     def make(*extra: Article) -> NewsReaderApp:
         if extra:
             session.store.add_articles(extra)
-        session.catch_up_index()
+        session.sync_index()
         return NewsReaderApp(session, index_in_background=False)
 
     return make

@@ -97,7 +97,7 @@ def _many_articles(count: int) -> list[Article]:
 async def test_keys_typed_while_the_index_catches_up_land_in_the_box(session) -> None:
     """A real background catch-up of a few thousand articles keeps the app busy."""
     session.ensure_seeded()
-    session.catch_up_index()
+    session.sync_index()
     session.store.add_articles(_many_articles(3000))  # stored, not yet indexed
     app = NewsReaderApp(session, index_in_background=True)
     async with app.run_test(size=SIZE) as pilot:
