@@ -3,9 +3,10 @@
 Pipeline for one paragraph (docs: shared/design/rtl.md):
 1. base direction from the language hint or the first strong character (P2/P3);
 2. embedding levels of the WHOLE paragraph (`reader.text.bidi`);
-3. Arabic shaping in logical order (`reader.text.shaping`), cut into drawing *units*: one
-   cell-sized glyph each, with its combining marks attached and lam+alef merged, so marks and
-   ligatures can never be split or reordered away from their letter;
+3. Arabic shaping in logical order (`reader.text.shaping`), cut into drawing *units*
+   (`reader.text.units`): one cell-sized glyph each, with its combining marks attached and
+   lam+alef merged, so marks and ligatures can never be split or reordered away from their
+   letter;
 4. greedy wrapping in logical order at the width in cells, after shaping;
 5. per line: rule L1, reversal of runs by level (L2), mirroring at odd levels (L4), and an
    indent that right-aligns RTL lines.
@@ -23,19 +24,18 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, chain, compress, repeat
+from itertools import chain, repeat
 from operator import sub
 
 from reader.text import bidi, shaping
 from reader.text.cells import cell_width
-from reader.text.shaping import MERGED
+from reader.text.units import Units, analyse
 
 __all__ = [
     "ParagraphLayout",
     "VisualLine",
     "base_direction",
     "cache_clear",
-    "caret_window",
     "cell_width",
     "fit_line",
     "layout_paragraph",
@@ -80,7 +80,7 @@ class VisualLine:
                     drawn.add(col)
         if not drawn:
             return []
-        cell_widths = _glyph_cells(self.text)
+        cell_widths = glyph_cells(self.text)
         ranges: list[tuple[int, int]] = []
         for col in sorted(drawn):
             end = col + cell_widths.get(col, 1)
@@ -100,7 +100,7 @@ class ParagraphLayout:
     lines: tuple[VisualLine, ...]  # empty for an empty paragraph
 
 
-def _glyph_cells(text: str) -> dict[int, int]:
+def glyph_cells(text: str) -> dict[int, int]:
     """Starting cell -> cell width of each glyph in a visual line."""
     out: dict[int, int] = {}
     col = 0
@@ -136,223 +136,12 @@ def _base_direction(text: str, hint: bool | None, classes: str | None = None) ->
     return first == "R"
 
 
-# --- Units ----------------------------------------------------------------------------------
+# --- Wrapping and reordering ----------------------------------------------------------------
 
-# Per-character kind: n = one cell, W = two cells, s = break space, m = combining mark,
-# h = harakah, z = not drawn (format and control characters).
-_BREAK_SPACES = " \t\n\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a"
-_BREAK_SPACES += "\u2028\u2029\u205f\u3000"
-_BLANK_GLYPH = "\t\n\u2028\u2029"  # drawn as a plain space
-_BLANK_TABLE = str.maketrans(_BLANK_GLYPH, " " * len(_BLANK_GLYPH))
-_BLANK = re.compile(f"[{_BLANK_GLYPH}]")
-# No-break spaces never offer a break, but they are spaces for alignment: at the edge of a
-# line they are not drawn, like the spaces at a wrap point (else an RTL line that starts with
-# one ends a blank cell short of the right edge).
-_NO_BREAK_SPACES = "\u00a0\u2007\u202f"
-_NO_BREAK_SPACE = re.compile(f"[{_NO_BREAK_SPACES}]")
-
-
-def _kind_of(code: int) -> str:
-    ch = chr(code)
-    if ch in _BREAK_SPACES:
-        return "s"
-    if shaping.is_harakah(ch):
-        return "h"
-    category = unicodedata.category(ch)
-    if category in ("Cf", "Cc", "Cs"):
-        return "z"
-    width = cell_width(ch)
-    if width == 0:  # combining marks (and Hangul vowel jamo): part of the previous glyph
-        return "m"
-    return "W" if width == 2 else "n"
-
-
-class _KindTable(dict[int, str]):
-    def __missing__(self, code: int) -> str:
-        value = self[code] = _kind_of(code)
-        return value
-
-
-_KINDS = _KindTable()
-_NORMAL_ONLY = re.compile("[^ns]")
-_MARKS_ONLY = re.compile("[^nshm]")
-_SPACE_MARK = re.compile("s[hm]")
-_UNIT_KEY = str.maketrans("nsWhmz", "\x01\x01\x01\x00\x00\x00")  # unit starts
-_DROP_HARAKAT = {ord(MERGED): None, **{ord(c): None for c in shaping.HARAKAT_CHARS}}
-_HIDDEN_HARAKAT = str.maketrans("nsWhmz", "000100")
-
-
-@dataclass(frozen=True, slots=True)
-class _Units:
-    """A paragraph cut into drawing units (shared, read-only; cached per paragraph)."""
-
-    length: int  # characters in the paragraph
-    heads: list[int]  # logical start of each unit, plus `length` as a sentinel
-    glyphs: list[str]
-    widths: list[int]
-    narrow: bool  # every unit is one cell wide
-    cum: list[int]  # cum[k] = cells of units [0, k)
-    spaces: str  # per unit: "s" = break space, "b" = no-break space, "w" = anything else
-    levels: str  # per unit chr(level) ("" in terminal mode)
-    classes: str  # per unit bidi class code of its last character, for L1 ("" if unneeded)
-    needs_l1: bool  # tabs or unbreakable whitespace present: rule L1 has work to do
-    hidden: str | None  # per character "1" = not drawn; None when everything is drawn
-    mirrors: tuple[int, ...]  # units whose glyph mirrors at an odd level
-    anchors: frozenset[int]  # invisible units that still end a whitespace run (LRM, RLM...)
-
-
-@lru_cache(maxsize=4096)
-def _analyse(text: str, rtl: bool, harakat: str, mode: str) -> _Units:
-    """Everything about a paragraph that does not depend on the width (so a resize only
-    re-wraps): shaping, units, levels. Three paths build the units; the first two are
-    vectorised for the common cases and agree with the general loop."""
-    app = mode == "app"
-    kinds = text.translate(_KINDS)
-    shaped = shaping.shape(text) if app else None
-    source = text if shaped is None else shaped
-    hidden = None
-    if _NORMAL_ONLY.search(kinds) is None:
-        # Fast path (nearly all news text): one cell per character, nothing hidden; only
-        # lam-alef ligatures merge two characters into one unit.
-        heads = list(range(len(text) + 1))
-        if shaped is not None and MERGED in shaped:
-            merged = []
-            i = shaped.find(MERGED)
-            while i >= 0:
-                merged.append(i)
-                i = shaped.find(MERGED, i + 1)
-            unit_kinds = bytearray(kinds.encode("ascii"))
-            for i in reversed(merged):
-                del heads[i]
-                del unit_kinds[i]
-            source = shaped.replace(MERGED, "")
-            spaces = unit_kinds.decode("ascii").replace("n", "w")
-        else:
-            spaces = kinds.replace("n", "w")
-        gl = list(source)
-        if _BLANK.search(source) is not None:
-            gl = [" " if ch in _BLANK_GLYPH else ch for ch in gl]
-        widths = [1] * len(gl)
-    elif _MARKS_ONLY.search(kinds) is None and kinds[0] in "ns":
-        # Text with combining marks (harakat such as tanween are common in news): each base
-        # character starts a unit and following marks or a merged alef continue it.
-        n = len(text)
-        skinds = source.translate(_KINDS)  # "z" can only be MERGED here
-        key = skinds.translate(_UNIT_KEY)
-        heads = list(compress(range(n), key.encode("ascii")))
-        heads.append(n)
-        gl = [source[a:b] for a, b in zip(heads, heads[1:], strict=False)]
-        if harakat == "drop" and "h" in kinds:
-            gl = [g.translate(_DROP_HARAKAT) for g in gl]
-            hidden = kinds.translate(_HIDDEN_HARAKAT)
-        elif MERGED in source:
-            gl = [g.replace(MERGED, "") for g in gl]
-        if _BLANK.search(source) is not None:
-            gl = [g.translate(_BLANK_TABLE) for g in gl]
-        spaces = "".join(map(skinds.__getitem__, heads[:-1])).replace("n", "w")
-        if _SPACE_MARK.search(kinds) is not None:
-            # A space carrying a mark is a visible glyph, not a place to break (UAX #14).
-            spaces = "".join(
-                "w" if sp == "s" and len(g) > 1 else sp for sp, g in zip(spaces, gl, strict=True)
-            )
-        widths = [1] * len(gl)
-    else:
-        heads, gl, widths, hidden_list = [], [], [], []
-        sp: list[str] = []
-        drop = harakat == "drop"
-        for i, kind in enumerate(kinds):
-            glyph = source[i]
-            if kind == "n" or kind == "W":
-                if glyph == MERGED:  # alef of lam-alef: drawn in the lam's cell
-                    continue
-                heads.append(i)
-                gl.append(glyph)
-                widths.append(1 if kind == "n" else 2)
-                sp.append("w")
-            elif kind == "s":
-                heads.append(i)
-                gl.append(" " if glyph in _BLANK_GLYPH else glyph)
-                widths.append(cell_width(glyph) or 1)
-                sp.append("s")
-            elif (kind == "m" or (kind == "h" and not drop)) and gl and gl[-1]:
-                gl[-1] += glyph  # a mark rides with its base letter
-                sp[-1] = "w"  # even a space: with a mark on it, it is a visible glyph
-            elif kind == "z" and not app and gl and gl[-1] and glyph not in _BLANK_GLYPH:
-                gl[-1] += glyph  # the terminal does bidi: let it see LRM/RLM/ALM
-            elif kind == "z":
-                # Not drawn, but a unit of its own: an LRM/RLM/ALM has its own level and can
-                # split runs (rule L2), so it must be reordered like a character.
-                hidden_list.append(i)
-                heads.append(i)
-                gl.append("")
-                widths.append(0)
-                sp.append("w")
-            else:
-                hidden_list.append(i)
-                if not heads:  # nothing to attach to yet: an empty unit
-                    heads.append(i)
-                    gl.append("")
-                    widths.append(0)
-                    sp.append("w")
-        heads.append(len(text))
-        spaces = "".join(sp)
-        if hidden_list:
-            flags = bytearray(b"0" * len(text))
-            for i in hidden_list:
-                flags[i] = 0x31
-            hidden = flags.decode()
-    one_each = len(heads) == len(text) + 1  # every unit is exactly one character
-    narrow = widths.count(1) == len(widths)  # every unit one cell: cells are unit indices
-    cum = list(range(len(gl) + 1)) if narrow else [0, *accumulate(widths)]
-    levels = classes = ""
-    needs_l1 = False
-    mirrors: tuple[int, ...] = ()
-    anchors: frozenset[int] = frozenset()
-    if app and gl:
-        char_classes = bidi.bidi_classes(text)
-        char_levels = bidi.paragraph_levels(text, rtl, char_classes)
-        units = heads[:-1]
-        levels = char_levels if one_each else "".join(map(char_levels.__getitem__, units))
-        # L1 only has work when there is whitespace that is not a break space (tabs count).
-        needs_l1 = "S" in char_classes or char_classes.count("w") != kinds.count("s")
-        if needs_l1:
-            # A unit's last character decides: a space carrying a mark is not whitespace.
-            classes = char_classes if one_each else "".join(char_classes[k - 1] for k in heads[1:])
-        if not narrow:
-            # Rule L1 counts BN and explicit formatting characters as whitespace, but not a
-            # mark such as LRM: spaces before one are not trailing, so they are drawn.
-            anchors = frozenset(
-                k
-                for k, (head, w) in enumerate(zip(units, widths, strict=True))
-                if w == 0 and char_classes[head] not in "bx"
-            )
-        found = [m.start() for m in _MIRRORABLE.finditer(text)]
-        if found:
-            starts = set(found)
-            # Units starting with a mirrored character (a mark or hidden char never starts one).
-            mirrors = tuple(
-                k
-                for k in (i if one_each else bisect_right(heads, i) - 1 for i in found)
-                if heads[k] in starts
-            )
-    if _NO_BREAK_SPACE.search(text) is not None:
-        # A lone no-break space unit (one with a mark on it is a visible glyph) is "b": inside
-        # a word it glues, at a word's edge it goes with the spaces next to it.
-        spaces = "".join(
-            "b" if sp == "w" and g in _NO_BREAK_SPACES and len(g) == 1 else sp
-            for sp, g in zip(spaces, gl, strict=True)
-        )
-    return _Units(
-        len(text), heads, gl, widths, narrow, cum, spaces, levels, classes, needs_l1, hidden,
-        mirrors, anchors,
-    )  # fmt: skip
-
-
-_MIRRORABLE = re.compile("[" + re.escape("".join(sorted(bidi.MIRROR))) + "]")
 _WORD = re.compile("w(?:[wb]*w)?")  # no-break spaces inside a word, never at its edges
 
 
-def _wrap(u: _Units, width: int) -> list[tuple[int, int, int, int]]:
+def _wrap(u: Units, width: int) -> list[tuple[int, int, int, int]]:
     """Greedy wrap of units into lines.
 
     Each line is (lead, first, end, stop): units [first, end) are drawn; [lead, first) are
@@ -432,7 +221,7 @@ def _runs_at_least(level: int) -> re.Pattern[str]:
     return pattern
 
 
-def _line_levels(u: _Units, first: int, end: int, rtl: bool) -> str:
+def _line_levels(u: Units, first: int, end: int, rtl: bool) -> str:
     levels = u.levels[first:end]
     if not u.needs_l1:
         return levels
@@ -454,8 +243,8 @@ def _line_levels(u: _Units, first: int, end: int, rtl: bool) -> str:
     return "".join(out)
 
 
-def _visual_line(
-    u: _Units, lead: int, first: int, end: int, stop: int, rtl: bool, width: int, app: bool
+def visual_line(
+    u: Units, lead: int, first: int, end: int, stop: int, rtl: bool, width: int, app: bool
 ) -> VisualLine:
     cum, heads = u.cum, u.heads
     base_col = cum[first]
@@ -552,10 +341,10 @@ def _layout_paragraph(
 ) -> tuple[VisualLine, ...]:
     if not text:
         return ()
-    u = _analyse(text, rtl, harakat, mode)
+    u = analyse(text, rtl, harakat, mode)
     app = mode == "app"
     return tuple(
-        _visual_line(u, lead, first, end, stop, rtl, width, app)
+        visual_line(u, lead, first, end, stop, rtl, width, app)
         for lead, first, end, stop in _wrap(u, width)
     )
 
@@ -586,6 +375,24 @@ def layout_text(
     return tuple(out)
 
 
+def one_line(
+    text: str, width: int, language: str | None, mode: str, harakat: str
+) -> tuple[str, bool, VisualLine | tuple[Units, tuple[int, int, int, int]]]:
+    """What `fit_line` and `caret_window` start from: the text on one line (a newline
+    becomes a space: same length, offsets stay valid), its direction, and either its units
+    and unwrapped line, or the empty line to return when nothing can be drawn."""
+    _check(mode, harakat)
+    text = text.replace("\n", " ")
+    n = len(text)
+    rtl = base_direction(text, language)
+    empty = VisualLine("", 0, rtl, 0, n, (-1,) * n)
+    if width < 1 or not text:
+        return text, rtl, empty
+    u = analyse(text, rtl, harakat, mode)
+    lines = _wrap(u, 1 << 30)
+    return text, rtl, (u, lines[0]) if lines else empty
+
+
 @lru_cache(maxsize=8192)
 def fit_line(
     text: str,
@@ -601,97 +408,24 @@ def fit_line(
     of an RTL title). RTL lines are right-aligned within `width` by `indent`. Logical
     characters cut off map to -1 in `columns`; the ellipsis maps to no character.
     """
-    _check(mode, harakat)
-    text = text.replace("\n", " ")  # a row is one line; same length, offsets stay valid
+    text, rtl, one = one_line(text, width, language, mode, harakat)
+    if isinstance(one, VisualLine):
+        return one
+    u, (lead, first, end, stop) = one
     n = len(text)
-    rtl = base_direction(text, language)
-    if width < 1 or not text:
-        return VisualLine("", 0, rtl, 0, n, (-1,) * n)
-    u = _analyse(text, rtl, harakat, mode)
-    lines = _wrap(u, 1 << 30)
-    if not lines:
-        return VisualLine("", 0, rtl, 0, n, (-1,) * n)
-    lead, first, end, stop = lines[0]
     app = mode == "app"
     if u.cum[end] <= width:
-        return _visual_line(u, lead, first, end, stop, rtl, width, app)
+        return visual_line(u, lead, first, end, stop, rtl, width, app)
     # Keep the units that fit beside the ellipsis, minus trailing spaces.
     keep = bisect_right(u.cum, width - 1) - 1
     while keep > 0 and u.spaces[keep - 1] in "sb":
         keep -= 1
     cut = u.heads[keep]
-    short = _analyse(text[:cut] + ELLIPSIS, rtl, harakat, mode)
+    short = analyse(text[:cut] + ELLIPSIS, rtl, harakat, mode)
     units = len(short.glyphs)
-    shown = _visual_line(short, 0, 0, units, units, rtl, width, app)
+    shown = visual_line(short, 0, 0, units, units, rtl, width, app)
     columns = shown.columns[:cut] + (-1,) * (n - cut)
     return VisualLine(shown.text, shown.indent, rtl, 0, n, columns)
-
-
-@lru_cache(maxsize=1024)
-def caret_window(
-    text: str,
-    caret: int,
-    width: int,
-    *,
-    language: str | None = None,
-    mode: str = "app",
-    harakat: str = "keep",
-) -> VisualLine:
-    """One line of at most `width` cells that shows the part of `text` around the logical
-    position `caret` (a preview of what is being typed: the typing stays in view).
-
-    Text that fits is laid out as `fit_line` does. Longer text is laid out whole, then cut to
-    a window of cells centred on the glyph before the caret (after it, at the start), with
-    "…" on each side that is cut. Typing at the end of an RTL query shows its left end.
-    `columns` maps each logical character to its cell in the window, -1 when cut off.
-    """
-    _check(mode, harakat)
-    text = text.replace("\n", " ")
-    n = len(text)
-    rtl = base_direction(text, language)
-    if width < 1 or not text:
-        return VisualLine("", 0, rtl, 0, n, (-1,) * n)
-    u = _analyse(text, rtl, harakat, mode)
-    lines = _wrap(u, 1 << 30)
-    if not lines:
-        return VisualLine("", 0, rtl, 0, n, (-1,) * n)
-    lead, first, end, stop = lines[0]
-    total = u.cum[end] - u.cum[first]
-    if total <= width:
-        return _visual_line(u, lead, first, end, stop, rtl, width, mode == "app")
-    whole = _visual_line(u, lead, first, end, stop, rtl, total, mode == "app")
-    columns = (-1,) * whole.start + whole.columns + (-1,) * (n - whole.end)
-    caret = max(0, min(caret, n))
-    drawn = [i for i in chain(range(caret - 1, -1, -1), range(caret, n)) if columns[i] >= 0]
-    anchor = columns[drawn[0]] if drawn else 0
-    cells = _glyph_cells(whole.text)
-    start = max(0, min(anchor + cells.get(anchor, 1) // 2 - width // 2, total - width))
-    cut_left, cut_right = start > 0 and width > 3, start + width < total and width > 3
-    low, high = start + cut_left, start + width - cut_right  # cells of glyphs kept
-    # Glyphs (a character and the marks after it) with their cells, in visual order.
-    pieces: list[str] = []
-    at = 0
-    glyph_at: list[int] = []
-    for ch in whole.text:
-        if cell_width(ch) or not pieces:
-            pieces.append(ch)
-            glyph_at.append(at)
-            at += cell_width(ch)
-        else:
-            pieces[-1] += ch
-    out = [ELLIPSIS] if cut_left else []
-    col = low
-    for glyph, cell in zip(pieces, glyph_at, strict=True):
-        glyph_width = cells.get(cell, 0)
-        if cell >= low and cell + glyph_width <= high:
-            out.append(" " * (cell - col) + glyph)
-            col = cell + glyph_width
-    out.append(" " * (high - col))
-    if cut_right:
-        out.append(ELLIPSIS)
-    shift = start
-    kept = tuple(c - shift if c >= low and c + cells.get(c, 1) <= high else -1 for c in columns)
-    return VisualLine("".join(out), 0, rtl, 0, n, kept)
 
 
 _PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]+")
@@ -704,12 +438,14 @@ def to_logical(text: str) -> str:
 
 def cache_clear() -> None:
     """Forget every cached layout (benchmarks measure cold runs with this)."""
+    from reader.text.preview import caret_window  # it builds on this module
+
     for cached in (
         layout_text,
         layout_paragraph,
         fit_line,
         caret_window,
-        _analyse,
+        analyse,
         bidi.bidi_classes,
     ):
         cached.cache_clear()

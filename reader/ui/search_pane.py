@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from reader.history import SearchHistory
-from reader.text.layout import caret_window
+from reader.text.preview import caret_window
 
 
 class SearchInput(Input):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import io
 import os
 import subprocess
@@ -11,17 +10,24 @@ import time
 
 import pytest
 
-from reader.feeds_cli import register
+from reader.cli import run as newsreader
+from reader.config import library_home
+from reader.session import Session
 from reader.store import Store
 from tests.conftest import REPO
 from tests.feeds.conftest import FeedServer, Route, item, rss
 
 
 def run(store: Store, *argv: str) -> int:
-    parser = argparse.ArgumentParser(prog="newsreader")
-    register(parser.add_subparsers(), lambda args: store)
-    args = parser.parse_args(list(argv))
-    return args.func(args)
+    """The command line on a session around the test's store (not seeded; its fixture
+    closes it)."""
+    session = Session(library_home())
+    session.store = store
+    try:
+        return newsreader(list(argv), session=session)
+    finally:
+        del session.store
+        session.close()
 
 
 def test_feeds_add_list_remove(store: Store, capsys: pytest.CaptureFixture[str]):

@@ -12,13 +12,13 @@ from reader.text.layout import (
     ParagraphLayout,
     VisualLine,
     cache_clear,
-    caret_window,
     cell_width,
     fit_line,
     layout_paragraph,
     layout_text,
     to_logical,
 )
+from reader.text.preview import caret_window
 
 ELLIPSIS = "\u2026"
 

@@ -1,0 +1,116 @@
+"""Command line: `newsreader [command]`. Parses arguments, opens the library's session, runs
+the command and turns failures into one line on stderr; the commands live in
+`reader.cli.library` and `reader.cli.feeds`, the core does the work.
+
+Without a command the app opens. The CLI does not import the UI (it sits below it): the
+entry point, `reader.__main__`, hands `run` the function that opens the app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from reader import __version__
+from reader.cli import feeds, library
+from reader.cli.common import CliError
+from reader.config import BIDI_MODES, ConfigError, library_home, load_settings
+from reader.session import Session
+from reader.store import StoreError
+
+__all__ = ["AppLauncher", "CliError", "build_parser", "run"]
+
+AppLauncher = Callable[[Session], int]  # opens the app on the session; returns the exit code
+
+
+class _Parser(argparse.ArgumentParser):
+    """Every command's parser takes the global options, so they work before the command
+    (`newsreader --home X search q`) and after it (`newsreader search q --home X`). They
+    default to SUPPRESS, so a command's parser never overwrites a value given before it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_argument(
+            "--home",
+            default=argparse.SUPPRESS,
+            help="library folder (default: $NEWSREADER_HOME or the platform's user data folder)",
+        )
+        self.add_argument(
+            "--bidi",
+            choices=BIDI_MODES,
+            default=argparse.SUPPRESS,
+            help="who lays out right-to-left text: "
+            "app, terminal, or auto (default; also $NEWSREADER_BIDI)",
+        )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="newsreader",
+        description="A terminal news reader for English and Arabic. Without a command, "
+        "opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"newsreader {__version__}")
+    parser.set_defaults(func=None)  # no command: the app
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+    library.register(sub)
+    feeds.register(sub)
+    return parser
+
+
+def run(argv: list[str], *, app: AppLauncher | None = None, session: Session | None = None) -> int:
+    """Run one command line; returns the exit status (argparse exits itself on bad usage).
+
+    Without a command, `app(session)` opens the app. `session`: run on this open session
+    (its owner closes it) instead of opening the library that `--home` names.
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "width", None) is not None and args.width < 1:
+        parser.error("--width must be at least 1")
+    if getattr(args, "limit", None) is not None and args.limit < 1:
+        parser.error("--limit must be at least 1")
+    if args.func is None and app is None:
+        parser.error("a command is needed here (the app opens from the `newsreader` command)")
+    opened: Session | None = None
+    try:
+        if session is None:
+            home = library_home(getattr(args, "home", None))
+            session = opened = Session(home, load_settings(home, getattr(args, "bidi", None)))
+            session.ensure_seeded()  # a new library gets the bundled articles, whatever the command
+        if args.func is None:
+            assert app is not None
+            return app(session)
+        return args.func(args, session)
+    except BaseException as error:
+        status = _exit_status(error)
+        if status is None:
+            raise
+        return status
+    finally:
+        if opened is not None:
+            opened.close()
+
+
+def _exit_status(error: BaseException) -> int | None:
+    """The one place a failure becomes a message: `newsreader: error: …` on one line, and the
+    exit status. None: not a failure we report (a bug, or an exit): it goes on up."""
+    if isinstance(error, OverflowError):
+        print("newsreader: error: a number given is too large", file=sys.stderr)
+        return 2
+    if isinstance(error, KeyboardInterrupt):
+        print("newsreader: interrupted", file=sys.stderr)
+        return 130
+    if isinstance(error, BrokenPipeError):
+        return 0
+    if not isinstance(error, CliError | ConfigError | StoreError | OSError):
+        if not isinstance(error, Exception):
+            return None
+        from reader.search.index import SearchError  # index errors carry a clear message
+
+        if not isinstance(error, SearchError):
+            return None
+    print(f"newsreader: error: {error}", file=sys.stderr)
+    return 1

@@ -1,0 +1,256 @@
+"""The library's commands: `import`, `list`, `search`, `show`, `reindex` and `stats`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from reader.cli.common import CliError, note, progress, say, sync_index
+from reader.config import resolve_bidi_mode
+from reader.session import Session
+from reader.store import ListFilter
+from reader.text.plural import counted
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the library's commands to the main command's subparsers."""
+    p = sub.add_parser("import", help="import text, JSON, JSON Lines, zip files or folders")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--no-index", action="store_true", help="do not update the search index")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("list", help="print articles, newest first")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--unread", action="store_true", help="unread articles only")
+    p.add_argument("--starred", action="store_true", help="starred articles only")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("search", help="search; QUERY '-' reads one query per line from stdin")
+    p.add_argument("query", metavar="QUERY")
+    p.add_argument("--json", action="store_true", help="one JSON object per query")
+    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--sort", choices=("relevance", "date"), default="relevance")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("show", help="print an article laid out as the reading pane shows it")
+    p.add_argument("id", type=int, metavar="ID")
+    p.add_argument("--width", type=int, help="width in cells (default: terminal or 80)")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("reindex", help="rebuild the search index from the store")
+    p.set_defaults(func=cmd_reindex)
+
+    p = sub.add_parser("stats", help="counts, sizes and whether the index is in step")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_stats)
+
+
+# -- output -------------------------------------------------------------------------------
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _day(value: Any) -> str:
+    """The date column of plain listings, fixed width."""
+    return value.date().isoformat() if value is not None else "----------"
+
+
+def _drawer(session: Session) -> Callable[..., str]:
+    """How plain listings print titles, sources and snippets. On a terminal, as `show` lays
+    out articles: the `bidi` setting decides, so in "app" mode Arabic is shaped and put in
+    visual order. Piped, the stored logical text, for scripts."""
+    if not sys.stdout.isatty():
+        return lambda text, language=None: text
+    from reader.text.cells import cell_width
+    from reader.text.layout import fit_line
+
+    mode = resolve_bidi_mode(session.settings.bidi)
+    harakat = session.settings.harakat
+
+    def draw(text: str, language: str | None = None) -> str:
+        if not text:
+            return text
+        width = max(1, cell_width(text))  # one line, never cut: shaping only narrows text
+        return fit_line(text, width, language=language, mode=mode, harakat=harakat).text
+
+    return draw
+
+
+def _sync_for_search(session: Session) -> None:
+    """Searches use the index as it is when another process is writing it."""
+    synced = sync_index(session)
+    if synced.locked:
+        note(f"{synced.note}; searching the index as it is")
+
+
+# -- commands -----------------------------------------------------------------------------
+def cmd_import(args: argparse.Namespace, session: Session) -> int:
+    from reader.sources.importer import import_paths
+
+    with progress("Importing") as update:
+        report = import_paths(session.store, args.paths, progress=lambda p: update(p.done, p.total))
+    print(
+        f"added {report.added}, duplicates {report.duplicates}, failed {len(report.failures)}"
+        + (f", skipped {report.skipped}" if report.skipped else "")
+    )
+    if report.duplicates:
+        print(_duplicates_line(report))
+    for failure in report.failures:
+        print(f"failed: {failure.origin}: {failure.reason}", file=sys.stderr)
+    if report.added and not args.no_index:
+        _sync_for_search(session)
+    return 0 if report.ok else 1
+
+
+def _duplicates_line(report: Any) -> str:
+    """Why the duplicates were not stored again (each is in the library once)."""
+    kinds = [
+        (report.same_guid, "same guid"),
+        (report.same_link, "same link"),
+        (report.same_text, "same title and text"),
+    ]
+    parts = ", ".join(f"{count} {what}" for count, what in kinds if count)
+    return f"duplicates already in the library or repeated in the import, kept once: {parts}"
+
+
+def cmd_list(args: argparse.Namespace, session: Session) -> int:
+    rows = session.store.page(
+        0, args.limit, ListFilter(unread_only=args.unread, starred_only=args.starred)
+    )
+    draw = _drawer(session)
+    for row in rows:
+        if args.json:
+            record = {
+                "id": row.id,
+                "title": row.title,
+                "source": row.source,
+                "language": row.language,
+                "published": _iso(row.published),
+                "read": row.read,
+                "starred": row.starred,
+            }
+            print(json.dumps(record, ensure_ascii=False))
+        else:
+            flags = ("N" if not row.read else " ") + ("*" if row.starred else " ")
+            date = _day(row.published)
+            title, source = draw(row.title, row.language), draw(row.source or "-")
+            print(f"{row.id:>7} {flags} {date}  {title}  [{source}]")
+    return 0
+
+
+def _search_record(results: Any) -> dict[str, Any]:
+    return {
+        "query": results.query,
+        "total": results.total,
+        "hits": [
+            {
+                "id": hit.id,
+                "title": hit.title,
+                "source": hit.source,
+                "language": hit.language,
+                "published": _iso(hit.published),
+                "score": round(hit.score, 4),
+                "snippet": hit.snippet.text,
+            }
+            for hit in results.hits
+        ],
+    }
+
+
+def cmd_search(args: argparse.Namespace, session: Session) -> int:
+    from reader.search.query import QueryError
+
+    _sync_for_search(session)
+    queries: Iterator[str] = (
+        (line.rstrip("\n") for line in sys.stdin) if args.query == "-" else iter([args.query])
+    )
+    failed = False
+    draw = _drawer(session)
+    for query in queries:  # one answer per line read, blank lines too (as an error)
+        try:
+            results = session.index.search(query, session.store, limit=args.limit, sort=args.sort)
+        except QueryError as error:
+            failed = True
+            if args.json:
+                print(
+                    json.dumps(
+                        {"query": query, "error": str(error), "total": 0, "hits": []},
+                        ensure_ascii=False,
+                    ),
+                    flush=True,
+                )
+            else:
+                say(f"{query!r}: {error}")
+            continue
+        if args.json:
+            print(json.dumps(_search_record(results), ensure_ascii=False), flush=True)
+            continue
+        print(f"{counted(results.total, 'result')} for {query!r}", flush=True)
+        for hit in results.hits:
+            date = _day(hit.published)
+            title, source = draw(hit.title, hit.language), draw(hit.source or "-")
+            print(f"{hit.id:>7} {hit.score:7.2f} {date}  {title}  [{source}]")
+            print(f"{'':17}{draw(hit.snippet.text, hit.language)}", flush=True)
+    return 1 if failed else 0
+
+
+def cmd_show(args: argparse.Namespace, session: Session) -> int:
+    from reader.text.article import layout_article
+
+    article = session.store.get(args.id)
+    if article is None:
+        raise CliError(f"no article with id {args.id}; `newsreader list` shows the ids")
+    width = args.width or (shutil.get_terminal_size().columns if sys.stdout.isatty() else 80)
+    view = layout_article(
+        article,
+        width,
+        mode=resolve_bidi_mode(session.settings.bidi),
+        harakat=session.settings.harakat,
+        has_translation=bool(session.store.translations(article.id or 0)),
+    )
+    for line in view.lines:
+        print(line.plain())
+    return 0
+
+
+def cmd_reindex(args: argparse.Namespace, session: Session) -> int:
+    synced = sync_index(session, rebuild=True)
+    if synced.locked:  # a rebuild that did not happen is a failure
+        raise CliError(synced.note)
+    status = session.index.status(session.store)
+    print(f"indexed {counted(status.doc_count, 'article')}")
+    return 0
+
+
+def _dir_size(path: Any) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.exists() else 0
+
+
+def cmd_stats(args: argparse.Namespace, session: Session) -> int:
+    counts = session.store.stats()
+    status = session.index.status(session.store)
+    database = session.library.database
+    db_bytes = sum(
+        p.stat().st_size for p in database.parent.glob(database.name + "*") if p.is_file()
+    )
+    record = {
+        **counts,
+        "feeds": len(session.store.feeds()),
+        "home": str(session.library.home),
+        "database_bytes": db_bytes,
+        "index_bytes": _dir_size(session.library.index_dir),
+        "index_documents": status.doc_count,
+        "index_in_step": status.in_step,
+        "index_note": status.reason,
+    }
+    if args.json:
+        print(json.dumps(record, ensure_ascii=False))
+        return 0
+    for key, value in record.items():
+        print(f"{key.replace('_', ' '):>16}: {value}")
+    return 0
