@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from reader.models import Article, ArticleRow, Feed
-from reader.sources.common import clean_field, normalise_body
+from reader.text.body import clean_field, normalise_body
 from reader.text.sanitize import clean_line, clean_text
 from reader.urls import url_key
 

@@ -15,8 +15,8 @@ from reader.sources.importer import (
     import_paths,
     seed_paths,
 )
-from reader.sources.text import TRANSLATION_LINK_LABELS
 from reader.store import Store
+from reader.text.body import TRANSLATION_LINK_LABELS
 
 
 def write(path: Path, text: str | bytes) -> Path:
