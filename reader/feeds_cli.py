@@ -247,8 +247,8 @@ def _progress_display() -> Iterator[Callable[[Any], None]]:
 
 
 def _fetch(args: argparse.Namespace, store: Store) -> int:
-    from reader.sources.feeds import RefreshOptions, refresh_feeds
     from reader.sources.http import FetchLimits
+    from reader.sources.refresh import RefreshOptions, refresh_feeds
 
     if args.workers < 1:
         raise _Failure("--workers must be at least 1")

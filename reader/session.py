@@ -21,7 +21,7 @@ from reader.store import Store
 
 if TYPE_CHECKING:
     from reader.search.index import SearchIndex
-    from reader.sources.feeds import Progress, RefreshOptions, RefreshReport
+    from reader.sources.refresh import Progress, RefreshOptions, RefreshReport
 
 SEEDED_KEY = "seeded"  # "1": the seeds were added; "0": the library had articles already
 SEED_DETAILS_KEY = "seed_details"  # source and date given to seeds stored without them
@@ -175,7 +175,7 @@ class Session:
         """Refresh feeds (all subscriptions when None), then, when anything changed and
         `index` is set, bring the search index in step. Returns the refresh report and
         what indexing did (None when it was not needed or not asked for)."""
-        from reader.sources.feeds import refresh_feeds
+        from reader.sources.refresh import refresh_feeds
 
         report = refresh_feeds(
             self.store,
