@@ -222,12 +222,12 @@ def _seed(store: Store) -> int:
     seeded = store.meta_get(SEEDED_KEY)
     if seeded is None:
         if store.count() == 0:
-            from reader.sources.importer import import_seeds
+            from reader.sources.seeds import import_seeds
 
             added = import_seeds(store).added
         store.meta_set(SEEDED_KEY, "1" if added else "0")
     elif store.meta_get(SEED_DETAILS_KEY) is None and seeded == "1":
-        from reader.sources.importer import fill_seed_details
+        from reader.sources.seeds import fill_seed_details
 
         fill_seed_details(store)  # seeded by a version whose seeds had no source or date
     if store.meta_get(SEED_DETAILS_KEY) is None:

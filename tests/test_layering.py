@@ -15,6 +15,7 @@ CORE_MODULES = [
     "reader.history",
     "reader.cli",
     "reader.sources.importer",
+    "reader.sources.seeds",
     "reader.sources.text",
     "reader.sources.jsonfile",
     "reader.sources.dates",
