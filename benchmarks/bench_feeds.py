@@ -220,9 +220,10 @@ def serve(groups: list[list[Story]], port_out: mp.connection.Connection) -> None
 
 # -- measurements -------------------------------------------------------------------------
 def run_ours(urls: list[str], workdir: Path, workers: int, full_text_limit: int | None) -> dict:
-    from reader.sources.feeds import RefreshOptions, refresh_feeds
-    from reader.sources.fulltext import fetch_full_texts, pending
+    from reader.sources.fulltext import fetch_full_texts
+    from reader.sources.fulltext_queue import pending
     from reader.sources.http import Fetcher, FetchLimits
+    from reader.sources.refresh import RefreshOptions, refresh_feeds
     from reader.store import Store
 
     store = Store(workdir / "ours.sqlite3")

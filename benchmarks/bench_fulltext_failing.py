@@ -102,7 +102,7 @@ def serve(feeds: int, items: int, delay: float, hang: bool, pages, port_out) -> 
 
 
 def measure(store, options, pages) -> dict:  # noqa: ANN001
-    from reader.sources.feeds import refresh_feeds
+    from reader.sources.refresh import refresh_feeds
 
     before = pages.value
     feeds_done = [0.0]
@@ -133,8 +133,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=8)
     args = parser.parse_args()
 
-    from reader.sources.feeds import RefreshOptions
     from reader.sources.http import FetchLimits
+    from reader.sources.refresh import RefreshOptions
     from reader.store import Store
 
     pages = mp.Value("i", 0)

@@ -21,7 +21,7 @@ from reader.store import Store
 
 if TYPE_CHECKING:
     from reader.search.index import SearchIndex
-    from reader.sources.feeds import Progress, RefreshOptions, RefreshReport
+    from reader.sources.refresh import Progress, RefreshOptions, RefreshReport
 
 SEEDED_KEY = "seeded"  # "1": the seeds were added; "0": the library had articles already
 SEED_DETAILS_KEY = "seed_details"  # source and date given to seeds stored without them
@@ -175,7 +175,7 @@ class Session:
         """Refresh feeds (all subscriptions when None), then, when anything changed and
         `index` is set, bring the search index in step. Returns the refresh report and
         what indexing did (None when it was not needed or not asked for)."""
-        from reader.sources.feeds import refresh_feeds
+        from reader.sources.refresh import refresh_feeds
 
         report = refresh_feeds(
             self.store,
@@ -222,12 +222,12 @@ def _seed(store: Store) -> int:
     seeded = store.meta_get(SEEDED_KEY)
     if seeded is None:
         if store.count() == 0:
-            from reader.sources.importer import import_seeds
+            from reader.sources.seeds import import_seeds
 
             added = import_seeds(store).added
         store.meta_set(SEEDED_KEY, "1" if added else "0")
     elif store.meta_get(SEED_DETAILS_KEY) is None and seeded == "1":
-        from reader.sources.importer import fill_seed_details
+        from reader.sources.seeds import fill_seed_details
 
         fill_seed_details(store)  # seeded by a version whose seeds had no source or date
     if store.meta_get(SEED_DETAILS_KEY) is None:

@@ -309,7 +309,8 @@ def test_the_english_seed_is_a_verbatim_copy() -> None:
 
 def test_a_library_seeded_undated_gets_the_seed_dates(capsys, home: Path) -> None:
     """Libraries seeded before the seeds had a source and date: filled in once, indexed."""
-    from reader.sources.importer import import_paths, seed_paths
+    from reader.sources.importer import import_paths
+    from reader.sources.seeds import seed_paths
     from reader.store import Store
 
     store = Store(home / "library.sqlite3")

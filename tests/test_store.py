@@ -220,10 +220,11 @@ def test_untrusted_text_is_cleaned_at_the_door(store: Store) -> None:
 
 def _library_v2(path: Path, rows: list[dict[str, object]]) -> None:
     """A library as schema 2 wrote it (before links were normalised)."""
-    from reader.store import _MIGRATIONS, content_hash
+    from reader.store import content_hash
+    from reader.store.schema import MIGRATIONS
 
     db = sqlite3.connect(path)
-    db.executescript(_MIGRATIONS[1] + _MIGRATIONS[2] + "PRAGMA user_version = 2;")
+    db.executescript(MIGRATIONS[1] + MIGRATIONS[2] + "PRAGMA user_version = 2;")
     for seq, row in enumerate(rows, start=1):
         values = {"read": 0, "starred": 0, "source": "almadina", "body": LONG, **row}
         values["content_hash"] = content_hash(str(values["title"]), str(values["body"]))

@@ -21,7 +21,7 @@ from reader.store import Store
 from reader.text.plural import counted
 
 if TYPE_CHECKING:
-    from reader.sources.feeds import RefreshOptions, RefreshReport
+    from reader.sources.refresh import RefreshOptions, RefreshReport
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -193,8 +193,8 @@ def _cancel_on_interrupt() -> Iterator[threading.Event]:
 
 
 def _fetch_options(args: argparse.Namespace) -> RefreshOptions:
-    from reader.sources.feeds import RefreshOptions
     from reader.sources.http import FetchLimits
+    from reader.sources.refresh import RefreshOptions
 
     if args.workers < 1:
         raise CliError("--workers must be at least 1")

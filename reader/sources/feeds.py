@@ -1,4 +1,4 @@
-"""RSS and Atom feeds: parse, convert to articles, and refresh subscriptions. No UI imports.
+"""RSS and Atom feeds: parse the bytes, convert the entries to articles. No UI imports.
 
 Parsing takes two roads, chosen by measurement (see `parse_feed`):
 
@@ -11,53 +11,37 @@ Parsing takes two roads, chosen by measurement (see `parse_feed`):
 Before either sees the bytes, a document that declares XML entities is refused: feeds have no
 use for them and they are how entity-expansion ("billion laughs") bombs work.
 
-`refresh_feeds` is the entry point for the CLI and the app: it fetches in a bounded thread
-pool, stores on the calling thread, and reports through callbacks, never by printing. The app
-runs it in a worker thread and shows new articles as `on_articles` reports them.
+Nothing here touches the network or the store: fetching and storing are
+`reader.sources.refresh`'s job.
 """
 
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
 from reader.models import Article, Feed
 from reader.sources.dates import parse_date
-from reader.sources.fulltext import MAX_ATTEMPTS, PendingQueue
-from reader.sources.html import html_to_text, inline_text
-from reader.sources.http import Fetcher, FetchError, FetchLimits
-from reader.store import Store
-from reader.text.language import detect_language
+from reader.sources.html import html_to_text, inline_text, without_links
+from reader.text.language import choose_language
 from reader.text.sanitize import clean_line
 
 __all__ = [
     "ConvertedEntry",
     "FeedFormatError",
-    "FeedResult",
     "ParsedEntry",
     "ParsedFeed",
-    "Progress",
-    "RefreshOptions",
-    "RefreshReport",
-    "choose_language",
     "entries_to_articles",
     "needs_full_text",
     "parse_feed",
-    "refresh_feeds",
 ]
 
-FEED_ACCEPT = (
-    "application/rss+xml, application/atom+xml, application/rdf+xml, application/feed+json, "
-    "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
-)
 # A news story here averages ~280 words (both corpora); a "summary" is far shorter.
 SUMMARY_MAX_WORDS = 120
 # Teaser endings, looked for in the last few words only: "التفاصيل" (details) alone is an
@@ -69,8 +53,6 @@ _READ_MORE = re.compile(
     r"|للمزيد\s+من\s+التفاصيل)\W*$",
     re.IGNORECASE,
 )
-_LINKS_SECTION = "\nLinks:\n"
-_ARABIC_SCRIPT = frozenset(("ar", "fa", "ur", "ps", "ku", "sd", "ug"))
 _FEED_ROOTS = frozenset(("rss", "RDF", "feed", "channel"))
 
 
@@ -165,6 +147,8 @@ def _to_utf8(data: bytes, charset: str | None) -> bytes | None:
     return _XML_DECL.sub(b'<?xml version="1.0" encoding="utf-8"?>', encoded, count=1)
 
 
+# The letters of the cp1256 code page's Arabic block. A charset question, not a language
+# one (that is `reader.text.language`): do the high bytes decode to Arabic letters there?
 _ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 
 
@@ -252,30 +236,16 @@ def _from_fast(data: bytes, root: Any | None) -> ParsedFeed:
     # Bytes, never str: given a str that starts with http, fastfeedparser would fetch it.
     parsed = fastfeedparser.parse(bytes(data))
     feed = parsed.get("feed") or {}
-    entries = []
-    for raw in parsed.get("entries") or []:
-        description = raw.get("description") or None
-        content = None
-        content_is_html = True
-        for item in raw.get("content") or []:
-            value = item.get("value") if isinstance(item, dict) else None
-            if value and value.strip() and value != description:
-                content = value
-                content_is_html = (item.get("type") or "").lower() not in ("text", "text/plain")
-                break
-        entries.append(
-            ParsedEntry(
-                guid=raw.get("id") or None,
-                url=raw.get("link") or None,
-                title=raw.get("title") or "",
-                content=content,
-                summary=description,
-                content_is_html=content_is_html,
-                author=raw.get("author") or None,
-                published=parse_date(raw.get("published") or raw.get("updated")),
-                language=None,
-            )
+    entries = [
+        _entry(
+            raw,
+            summary=raw.get("description") or None,
+            published=parse_date(raw.get("published") or raw.get("updated")),
+            language=None,
+            plain=lambda kind: kind.lower() in ("text", "text/plain"),
         )
+        for raw in parsed.get("entries") or []
+    ]
     language = feed.get("language") or (_feed_language(root) if root is not None else None)
     return ParsedFeed(
         title=feed.get("title") or None,
@@ -283,6 +253,38 @@ def _from_fast(data: bytes, root: Any | None) -> ParsedFeed:
         language=language,
         entries=entries,
         parser="fastfeedparser",
+    )
+
+
+def _entry(
+    raw: Any,
+    *,
+    summary: str | None,
+    published: datetime | None,
+    language: str | None,
+    plain: Callable[[str], bool],
+) -> ParsedEntry:
+    """One entry from either parser's dict. The content is the first one that is neither
+    blank nor the summary again; `plain` tells from its type whether it is plain text (the
+    two parsers name the types differently)."""
+    content = None
+    content_is_html = True
+    for item in raw.get("content") or []:
+        value = item.get("value") if isinstance(item, dict) else None
+        if value and value.strip() and value != summary:
+            content = value
+            content_is_html = not plain(item.get("type") or "")
+            break
+    return ParsedEntry(
+        guid=raw.get("id") or None,
+        url=raw.get("link") or None,
+        title=raw.get("title") or "",
+        content=content,
+        summary=summary,
+        content_is_html=content_is_html,
+        author=raw.get("author") or None,
+        published=published,
+        language=language,
     )
 
 
@@ -314,15 +316,6 @@ def _parse_tolerant(data: bytes, url: str, charset: str | None) -> ParsedFeed:
         raise _not_a_feed(data, url)
     entries = []
     for raw in parsed.entries:
-        summary = raw.get("summary") or None
-        content = None
-        content_is_html = True
-        for item in raw.get("content") or []:
-            value = item.get("value")
-            if value and value.strip() and value != summary:
-                content = value
-                content_is_html = "plain" not in (item.get("type") or "")
-                break
         when = raw.get("published") or raw.get("updated")
         published = parse_date(when)
         struct = raw.get("published_parsed") or raw.get("updated_parsed")
@@ -330,16 +323,12 @@ def _parse_tolerant(data: bytes, url: str, charset: str | None) -> ParsedFeed:
             published = datetime(*struct[:6], tzinfo=UTC)
         detail = raw.get("title_detail") or {}
         entries.append(
-            ParsedEntry(
-                guid=raw.get("id") or None,
-                url=raw.get("link") or None,
-                title=raw.get("title") or "",
-                content=content,
-                summary=summary,
-                content_is_html=content_is_html,
-                author=raw.get("author") or None,
+            _entry(
+                raw,
+                summary=raw.get("summary") or None,
                 published=published,
                 language=detail.get("language") or None,
+                plain=lambda kind: "plain" in kind,
             )
         )
     feed = parsed.feed
@@ -353,25 +342,6 @@ def _parse_tolerant(data: bytes, url: str, charset: str | None) -> ParsedFeed:
 
 
 # -- entries → articles -------------------------------------------------------------------
-def choose_language(hint: str | None, text: str) -> str | None:
-    """The language of `text`: the declared `hint` unless the letters clearly disagree.
-
-    Feeds and pages often declare their CMS's default ("en-us" on an Arabic site), so the
-    script of the text wins when it contradicts the hint. A Latin-script hint other than
-    English ("fr") is kept, since detection only tells Arabic from English.
-    """
-    hint = (hint or "").strip().lower().replace("_", "-").split("-")[0] or None
-    if hint is not None and not hint.isalpha():
-        hint = None
-    detected = detect_language(text[:2000])
-    if hint is None or detected is None or detected == hint:
-        return detected or hint
-    if detected == "ar":
-        return hint if hint in _ARABIC_SCRIPT else "ar"
-    # detected "en": Latin letters
-    return "en" if hint in _ARABIC_SCRIPT or hint == "en" else hint
-
-
 def needs_full_text(
     text: str, *, has_content: bool, url: str | None, full_feed: bool = False
 ) -> bool:
@@ -383,7 +353,7 @@ def needs_full_text(
     """
     if not url:
         return False
-    prose = text.split(_LINKS_SECTION, 1)[0]
+    prose = without_links(text)
     words = len(prose.split())
     if words < 3 * SUMMARY_MAX_WORDS and _READ_MORE.search(prose[-120:]):
         return True
@@ -486,287 +456,3 @@ def entries_to_articles(
             )
         )
     return converted
-
-
-# -- refreshing -----------------------------------------------------------------------------
-Status = Literal["ok", "unchanged", "failed", "cancelled"]
-
-
-@dataclass(slots=True)
-class FeedResult:
-    """What one refresh did to one feed."""
-
-    feed: Feed
-    status: Status = "ok"
-    added: int = 0
-    updated: int = 0
-    entries: int = 0  # entries in the document (0 when unchanged)
-    error: str | None = None
-    url: str | None = None  # after redirects
-    parser: str | None = None
-    ids: list[int] = field(default_factory=list)  # added or updated articles
-    full_text_queued: int = 0
-    seconds: float = 0.0
-
-    @property
-    def failed(self) -> bool:
-        return self.status == "failed"
-
-    @property
-    def label(self) -> str:
-        return self.feed.title or self.feed.url
-
-
-@dataclass(frozen=True, slots=True)
-class Progress:
-    """A step of a refresh, for progress bars. `phase` is "feeds" or "full_text"."""
-
-    phase: Literal["feeds", "full_text"]
-    done: int
-    total: int
-    label: str = ""
-    result: FeedResult | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class RefreshOptions:
-    workers: int = 8  # concurrent feeds; per-host concurrency is limits.per_host
-    limits: FetchLimits = field(default_factory=FetchLimits)
-    full_text: bool = True
-    full_text_workers: int = 4
-    # Failed pages back off (1 h, 4 h, 1 day...; see fulltext.BACKOFF); after this many
-    # attempts, about a week, an article keeps its summary for good.
-    full_text_max_attempts: int = MAX_ATTEMPTS
-    full_text_limit: int | None = None  # at most this many pages per refresh (None: all)
-    # Seconds the full-text step may take, after the feeds are done (None: no bound). Pages
-    # not reached wait for the next refresh, without penalty.
-    full_text_seconds: float | None = 60.0
-
-
-@dataclass(slots=True)
-class RefreshReport:
-    results: list[FeedResult] = field(default_factory=list)
-    full_text: Any = None  # reader.sources.fulltext.FullTextReport when it ran
-
-    @property
-    def failed(self) -> list[FeedResult]:
-        return [r for r in self.results if r.failed]
-
-    @property
-    def added(self) -> int:
-        return sum(r.added for r in self.results)
-
-    @property
-    def updated(self) -> int:
-        return sum(r.updated for r in self.results)
-
-    @property
-    def full_text_summary(self) -> str:
-        """The full-text step in one line ("" when it did not run or had nothing to do)."""
-        from reader.sources.fulltext import describe
-
-        return describe(self.full_text) if self.full_text is not None else ""
-
-
-@dataclass(slots=True)
-class _Fetched:
-    """The worker's part: network and parsing, no store access."""
-
-    feed: Feed
-    not_modified: bool = False
-    converted: list[ConvertedEntry] = field(default_factory=list)
-    parsed_title: str | None = None
-    etag: str | None = None
-    last_modified: str | None = None
-    url: str | None = None
-    parser: str | None = None
-    entries: int = 0
-    error: str | None = None
-    started: float = 0.0
-    body: bytes = b""
-    charset: str | None = None
-
-
-def _download(fetcher: Fetcher, feed: Feed, cancelled: Callable[[], bool] | None) -> _Fetched:
-    """The pool's part: network only, so the GIL stays free for parsing and storing."""
-    work = _Fetched(feed, started=time.monotonic())
-    try:
-        if cancelled is not None and cancelled():
-            raise FetchError("cancelled")
-        response = fetcher.get(
-            feed.url,
-            etag=feed.etag,
-            last_modified=feed.last_modified,
-            accept=FEED_ACCEPT,
-            cancelled=cancelled,
-        )
-        work.url = response.url
-        work.etag = response.etag
-        work.last_modified = response.last_modified
-        work.not_modified = response.not_modified
-        work.body = response.body
-        work.charset = response.charset
-    except FetchError as error:
-        work.error = str(error)
-    except Exception as error:  # noqa: BLE001 - one odd feed must not stop the others
-        work.error = f"unexpected error: {type(error).__name__}: {str(error)[:200]}"
-    return work
-
-
-def _digest(work: _Fetched) -> None:
-    """Parse and convert a downloaded feed (not for a 304: that costs no parsing)."""
-    if work.error is not None or work.not_modified:
-        return
-    try:
-        url = work.url or work.feed.url
-        parsed = parse_feed(work.body, url=url, charset=work.charset)
-        work.parser = parsed.parser
-        work.entries = len(parsed.entries)
-        work.parsed_title = inline_text(parsed.title) if parsed.title else None
-        if not parsed.entries and parsed.title is None:
-            raise FeedFormatError("not an RSS or Atom feed (no title, no entries)")
-        work.converted = entries_to_articles(parsed, work.feed, base_url=url)
-    except FeedFormatError as error:
-        work.error = str(error)
-    except Exception as error:  # noqa: BLE001 - one odd feed must not stop the others
-        work.error = f"unexpected error: {type(error).__name__}: {str(error)[:200]}"
-    finally:
-        work.body = b""  # parsed: free the memory
-
-
-def _store_one(store: Store, work: _Fetched, queue: PendingQueue) -> FeedResult:
-    feed = work.feed
-    result = FeedResult(feed, url=work.url, parser=work.parser, entries=work.entries)
-    result.seconds = time.monotonic() - work.started
-    if work.error is not None:
-        result.status = "cancelled" if work.error == "cancelled" else "failed"
-        result.error = work.error
-        return result
-    if work.not_modified:
-        result.status = "unchanged"
-        return result
-    full = [c.article for c in work.converted if not c.summary_only]
-    teasers = [c.article for c in work.converted if c.summary_only]
-    if full:
-        added = store.add_articles(full, update=True)
-        result.added += added.added
-        result.updated += added.updated
-        result.ids.extend(added.ids)
-    if teasers:
-        # Never update teasers in place: that would put the summary back over a full text
-        # fetched earlier. New ones get queued for their full text.
-        added = store.add_articles(teasers, update=False)
-        result.added += added.added
-        result.ids.extend(added.ids)
-        result.full_text_queued = len(added.ids)
-        queue.add(added.ids)
-    # The validators are saved only after the articles: a crash in between costs a refetch,
-    # never a lost entry.
-    title = feed.title or work.parsed_title
-    changed = replace(feed, title=title, etag=work.etag, last_modified=work.last_modified)
-    if changed != feed:
-        store.update_feed(changed)
-        result.feed = changed
-    return result
-
-
-def refresh_feeds(
-    store: Store,
-    feeds: Iterable[Feed] | None = None,
-    *,
-    options: RefreshOptions | None = None,
-    on_progress: Callable[[Progress], None] | None = None,
-    on_articles: Callable[[Sequence[int]], None] | None = None,
-    cancelled: Callable[[], bool] | None = None,
-    on_feeds_done: Callable[[RefreshReport], None] | None = None,
-    now: float | None = None,
-) -> RefreshReport:
-    """Fetch `feeds` (all subscriptions when None), store new and changed entries.
-
-    Network and parsing run in a bounded pool; every store write and every callback happens
-    on the calling thread, so an app can call this from one worker thread and forward the
-    callbacks to its UI. `on_articles` receives the ids of articles added or changed, feed by
-    feed, as they are stored. `cancelled` is polled; once it returns True no new feed starts
-    and the remaining ones are reported as "cancelled".
-
-    Full text never holds the feeds up: it starts only once every feed is stored and
-    `on_feeds_done` has received the report (its `results` final, `full_text` still None).
-    Then, unless options.full_text is False, the full text of summary-only entries that are
-    due (new ones, and earlier failures whose backoff has passed at `now`, Unix time,
-    default the clock) is fetched, within options.full_text_seconds.
-    """
-    options = options or RefreshOptions()
-    chosen = list(store.feeds() if feeds is None else feeds)
-    report = RefreshReport()
-    queue = PendingQueue(store)
-    with Fetcher(options.limits) as fetcher:
-        try:
-            if chosen:
-                _refresh_each(
-                    store,
-                    fetcher,
-                    chosen,
-                    options,
-                    queue,
-                    report,
-                    on_progress,
-                    on_articles,
-                    cancelled,
-                )
-        finally:
-            queue.save()  # even on an error: stored teasers must stay queued
-        order = {feed.id: n for n, feed in enumerate(chosen)}
-        report.results.sort(key=lambda r: order.get(r.feed.id, 0))
-        if on_feeds_done is not None:
-            on_feeds_done(report)
-        if options.full_text and not (cancelled is not None and cancelled()):
-            from reader.sources.fulltext import fetch_full_texts
-
-            report.full_text = fetch_full_texts(
-                store,
-                fetcher=fetcher,
-                workers=options.full_text_workers,
-                max_attempts=options.full_text_max_attempts,
-                limit=options.full_text_limit,
-                budget=options.full_text_seconds,
-                now=now,
-                on_progress=on_progress,
-                on_articles=on_articles,
-                cancelled=cancelled,
-            )
-    return report
-
-
-def _refresh_each(
-    store: Store,
-    fetcher: Fetcher,
-    chosen: list[Feed],
-    options: RefreshOptions,
-    queue: PendingQueue,
-    report: RefreshReport,
-    on_progress: Callable[[Progress], None] | None,
-    on_articles: Callable[[Sequence[int]], None] | None,
-    cancelled: Callable[[], bool] | None,
-) -> None:
-    total = len(chosen)
-    with ThreadPoolExecutor(max_workers=max(1, min(options.workers, total))) as pool:
-        futures: dict[Future[_Fetched], Feed] = {
-            pool.submit(_download, fetcher, feed, cancelled): feed for feed in chosen
-        }
-        for done, future in enumerate(as_completed(futures), 1):
-            if future.cancelled():
-                result = FeedResult(futures[future], "cancelled", error="cancelled")
-            else:
-                # Parsing here, not in the pool: one thread holding the GIL for parsing and
-                # storing beats a convoy of threads contending for it (measured: -15%).
-                work = future.result()
-                _digest(work)
-                result = _store_one(store, work, queue)
-            report.results.append(result)
-            if result.ids and on_articles is not None:
-                on_articles(list(result.ids))
-            if on_progress is not None:
-                on_progress(Progress("feeds", done, total, result.label, result))
-            if cancelled is not None and cancelled():
-                for other in futures:
-                    other.cancel()

@@ -5,60 +5,46 @@ related-story teasers, comments and footers (300 pages, English and Arabic): tra
 99.4% of the story paragraphs with 99.1% precision at ~335 pages/s; readability-lxml kept
 100% but only 75% of what it returned was story; jusText 94% / 51%.
 
-The queue is resumable and survives restarts: the ids of articles still waiting, with the
-number of failed attempts so far and the time of the next one, live in the store's meta
-table under `PENDING_KEY` (JSON, checkpointed every few seconds; no table of its own). A
-failure backs the article off: the next attempt comes 1 h later, then 4 h, 1 day, 2 days and
-3 days; the sixth failure, about a week after the first, gives up. Answers a retry cannot
-change give up sooner: at once for 410 Gone, a non-HTML page or a refused URL; after one
-retry for 400/401/403/404 or a page without a story. Meanwhile (and for good, once given
-up) the article keeps its summary as its body. A warm refresh therefore asks nothing of a
-page server that failed recently. No UI imports here.
+Which articles wait, and when each may be tried again, is `reader.sources.fulltext_queue`'s
+business. A failure backs the article off (1 h, 4 h, 1 day, 2 days, 3 days, then it gives
+up). Answers a retry cannot change give up sooner: at once for 410 Gone, a non-HTML page or
+a refused URL; after one retry for 400/401/403/404 or a page without a story. Meanwhile (and
+for good, once given up) the article keeps its summary as its body. A warm refresh
+therefore asks nothing of a page server that failed recently. No UI imports here.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from configparser import ConfigParser
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
 
 import charset_normalizer
 
 from reader.models import Article
-from reader.sources.html import html_to_text
+from reader.sources.fulltext_queue import HOUR, MAX_ATTEMPTS, PendingQueue
+from reader.sources.html import html_to_text, without_links
 from reader.sources.http import Fetcher, FetchError, FetchLimits
 from reader.store import Store
+from reader.text.language import choose_language
 from reader.text.sanitize import clean_line
 
-if TYPE_CHECKING:
-    from reader.sources.feeds import Progress
-
 __all__ = [
-    "BACKOFF",
-    "MAX_ATTEMPTS",
-    "PENDING_KEY",
     "FullTextReport",
-    "Pending",
     "describe",
     "extract_article",
     "fetch_full_texts",
-    "pending",
-    "pending_state",
-    "queue",
-    "retry_delay",
-    "waiting",
     "waiting_text",
 ]
 
-PENDING_KEY = "feeds.full_text_pending"
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
-_SAVE_EVERY = 2.0  # seconds between checkpoints of the queue
+# Answers a retry is unlikely to change (HTTP 400/401/403/404, a page without a story, a page
+# the extractor chokes on) get one retry, an hour later: a 404 may be a page not published yet.
+LIKELY_FINAL_ATTEMPTS = 2
 _HTML_TAG = re.compile(r"<html\b[^>]*>", re.IGNORECASE)
 _ATTR = re.compile(r"""\b(lang|dir)\s*=\s*["']?([A-Za-z_-]+)""", re.IGNORECASE)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.IGNORECASE)
@@ -67,109 +53,6 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9._:-]+)"
 for _name in ("trafilatura", "htmldate", "courlan", "justext"):
     logging.getLogger(_name).addHandler(logging.NullHandler())
     logging.getLogger(_name).propagate = False
-
-
-# -- the queue ------------------------------------------------------------------------------
-HOUR = 3600.0
-# Waits after the 1st, 2nd... failed attempt. The sixth attempt comes ~6 days after the first
-# failure; when it fails too the article keeps its summary for good.
-BACKOFF = (1 * HOUR, 4 * HOUR, 24 * HOUR, 48 * HOUR, 72 * HOUR)
-MAX_ATTEMPTS = len(BACKOFF) + 1
-# Answers a retry is unlikely to change (HTTP 400/401/403/404, a page without a story, a page
-# the extractor chokes on) get one retry, an hour later: a 404 may be a page not published yet.
-LIKELY_FINAL_ATTEMPTS = 2
-
-
-@dataclass(slots=True)
-class Pending:
-    """One queued article: failed attempts so far, and when the next one may start."""
-
-    attempts: int = 0
-    next_at: float = 0.0  # Unix time (wall clock: it must survive restarts); 0: at once
-
-
-def retry_delay(attempts: int) -> float:
-    """Seconds to wait after the `attempts`-th failure (1-based)."""
-    return BACKOFF[max(0, min(attempts, len(BACKOFF)) - 1)]
-
-
-def pending_state(store: Store) -> dict[int, Pending]:
-    """Article id → its place in the queue, for every article waiting for its full text.
-
-    Stored as JSON `{"id": [attempts, next_at]}`; the older `{"id": attempts}` (no backoff
-    yet) reads as due at once.
-    """
-    raw = store.meta_get(PENDING_KEY)
-    if not raw:
-        return {}
-    try:
-        data = json.loads(raw)
-        state: dict[int, Pending] = {}
-        for key, value in data.items():
-            if isinstance(value, list):
-                state[int(key)] = Pending(int(value[0]), float(value[1]))
-            else:
-                state[int(key)] = Pending(int(value))
-        return state
-    except (ValueError, TypeError, AttributeError, IndexError):
-        return {}  # a damaged queue only costs the retries
-
-
-def pending(store: Store) -> dict[int, int]:
-    """Article id → failed attempts so far, for every article waiting for its full text."""
-    return {k: v.attempts for k, v in pending_state(store).items()}
-
-
-def waiting(store: Store, now: float | None = None) -> int:
-    """How many queued articles wait for a retry time still to come."""
-    now = time.time() if now is None else now
-    return sum(1 for entry in pending_state(store).values() if entry.next_at > now)
-
-
-def _save(store: Store, queue_: dict[int, Pending]) -> None:
-    store.meta_set(
-        PENDING_KEY,
-        json.dumps(
-            {str(k): [v.attempts, round(v.next_at)] for k, v in sorted(queue_.items())},
-            separators=(",", ":"),
-        ),
-    )
-
-
-def queue(store: Store, ids: Iterable[int]) -> None:
-    """Add articles to the queue (already queued ones keep their attempts and retry time)."""
-    pending_queue = PendingQueue(store)
-    pending_queue.add(ids)
-    pending_queue.save()
-
-
-class PendingQueue:
-    """The queue in memory, written back every few seconds and on save().
-
-    Rewriting the JSON after every feed would cost O(feeds × queue) on a big first refresh;
-    a crash between checkpoints costs at most the full text of the last few feeds' entries.
-    """
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self.items = pending_state(store)
-        self._dirty = False
-        self._saved = time.monotonic()
-
-    def add(self, ids: Iterable[int]) -> None:
-        for article_id in ids:
-            self.items.setdefault(int(article_id), Pending())
-            self._dirty = True
-        self.checkpoint()
-
-    def checkpoint(self) -> None:
-        if self._dirty and time.monotonic() - self._saved > _SAVE_EVERY:
-            self.save()
-
-    def save(self) -> None:
-        _save(self.store, self.items)
-        self._dirty = False
-        self._saved = time.monotonic()
 
 
 # -- extraction -----------------------------------------------------------------------------
@@ -351,13 +234,11 @@ def _fetch_page(fetcher: Fetcher, article: Article, cancelled: Callable[[], bool
 
 
 def _store_page(store: Store, page: _Page) -> list[int]:
-    from reader.sources.feeds import choose_language
-
     article = page.article
     assert article.id is not None
     language = choose_language(page.hint or article.language, f"{article.title}\n{page.text}")
-    prose_len = len(page.text.split("\nLinks:\n", 1)[0])
-    summary_len = len((article.summary or "").split("\nLinks:\n", 1)[0])
+    prose_len = len(without_links(page.text))
+    summary_len = len(without_links(article.summary or ""))
     if prose_len < summary_len:
         return []  # the page holds less than the feed's summary: keep the summary
     if article.guid:
@@ -379,7 +260,7 @@ def fetch_full_texts(
     limit: int | None = None,
     budget: float | None = None,
     now: float | None = None,
-    on_progress: Callable[[Progress], None] | None = None,
+    on_page: Callable[[int, int, str], None] | None = None,
     on_articles: Callable[[Sequence[int]], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> FullTextReport:
@@ -398,22 +279,20 @@ def fetch_full_texts(
     else it keeps its place for the next fetch.
 
     Resumable: the queue is checkpointed every few seconds and at the end, so an interrupted
-    run loses nothing but the pages in flight.
+    run loses nothing but the pages in flight. `on_page` receives (done, total, url) as each
+    page is finished with.
     """
-    from reader.sources.feeds import Progress
-
     started = time.monotonic()
     now = time.time() if now is None else now
     deadline = None if budget is None else started + max(0.0, budget)
     report = FullTextReport()
-    queued = pending_state(store)
-    order = sorted((i for i, entry in queued.items() if entry.next_at <= now), reverse=True)
+    queued = PendingQueue(store)
+    order = queued.due(now)
     if limit is not None:
         order = order[:limit]
     total = len(order)
     own_fetcher = fetcher is None
     fetcher = fetcher or Fetcher(limits)
-    last_save = time.monotonic()
     done = 0
 
     def user_cancelled() -> bool:
@@ -446,7 +325,7 @@ def fetch_full_texts(
                         or article.summary is None
                         or article.body != article.summary
                     ):
-                        queued.pop(article_id, None)  # gone, or it has its full text already
+                        queued.remove(article_id)  # gone, or it has its full text already
                         done += 1
                         continue
                     in_flight.add(pool.submit(_fetch_page, fetcher, article, stop))
@@ -466,39 +345,32 @@ def fetch_full_texts(
                         page.error = f"too slow (not complete within {budget:g} s)"
                     if page.error is None:
                         changed = _store_page(store, page)
-                        queued.pop(article_id, None)
+                        queued.remove(article_id)
                         report.fetched += 1
                         if changed and on_articles is not None:
                             on_articles(changed)
                     elif page.error == "cancelled":
                         pass  # not this page's fault: it keeps its place and attempts
                     else:
-                        entry = queued.setdefault(article_id, Pending())
-                        entry.attempts += 1
                         report.errors.append((article_id, page.article.url or "", page.error))
                         allowed = max_attempts
                         if page.final:
                             allowed = 1
                         elif page.likely_final:
                             allowed = min(allowed, LIKELY_FINAL_ATTEMPTS)
-                        if entry.attempts >= allowed:
-                            queued.pop(article_id, None)
+                        if queued.failed(article_id, allowed=allowed, now=now):
                             report.gave_up += 1
                         else:
-                            entry.next_at = now + retry_delay(entry.attempts)
                             report.failed += 1
-                    if on_progress is not None:
-                        label = page.article.url or ""
-                        on_progress(Progress("full_text", done, total, label))
-                if time.monotonic() - last_save > _SAVE_EVERY:
-                    _save(store, queued)
-                    last_save = time.monotonic()
+                    if on_page is not None:
+                        on_page(done, total, page.article.url or "")
+                queued.checkpoint()
     finally:
-        _save(store, queued)
+        queued.save()
         if own_fetcher:
             fetcher.close()
-    later = [entry.next_at for entry in queued.values() if entry.next_at > now]
-    report.remaining = len(queued)
+    later = queued.later(now)
+    report.remaining = len(queued.items)
     report.waiting = len(later)
     report.next_retry = min(later, default=None)
     report.out_of_time = report.deferred > 0 and out_of_time() and not user_cancelled()

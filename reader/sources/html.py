@@ -16,7 +16,9 @@ from urllib.parse import urljoin, urlsplit
 
 from reader.text.sanitize import clean_line, clean_text
 
-__all__ = ["html_to_text", "inline_text", "looks_like_html"]
+__all__ = ["LINKS_HEADING", "html_to_text", "inline_text", "looks_like_html", "without_links"]
+
+LINKS_HEADING = "Links:"  # the line that starts the numbered links at the end
 
 # Content we never show: code, styling, embedded documents and widgets.
 _SKIP = frozenset(
@@ -142,9 +144,14 @@ def html_to_text(markup: str, *, base_url: str | None = None, links: bool = True
     parser.close()
     lines = parser.lines()
     if parser.links:
-        lines.append("Links:")
+        lines.append(LINKS_HEADING)
         lines.extend(f"[{n}] {url}" for n, url in enumerate(parser.links, 1))
     return "\n".join(lines)
+
+
+def without_links(text: str) -> str:
+    """`text` (from `html_to_text`) without its links section: the prose, for measuring."""
+    return text.split(f"\n{LINKS_HEADING}\n", 1)[0]
 
 
 def _is_tracker(attrs: dict[str, str | None]) -> bool:

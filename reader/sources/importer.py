@@ -11,18 +11,15 @@ from __future__ import annotations
 import os
 import posixpath
 import sqlite3
-import tomllib
 import zipfile
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
-from importlib import resources
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.models import Article
 from reader.sources.common import ParseFailure
-from reader.sources.dates import parse_date
 from reader.sources.jsonfile import iter_json, iter_json_lines
 from reader.sources.text import MAX_TEXT_BYTES, parse_text, read_text_file, split_name
 from reader.store import Store
@@ -33,10 +30,9 @@ __all__ = [
     "ImportFailure",
     "ImportProgress",
     "ImportReport",
-    "fill_seed_details",
+    "file_kind",
     "import_paths",
-    "import_seeds",
-    "seed_paths",
+    "is_hidden",
 ]
 
 TEXT, JSON, JSON_LINES, ZIP = "text", "json", "jsonl", "zip"
@@ -110,18 +106,20 @@ class _Unit:
     group: str | None = None  # translation group of a text edition with siblings
 
 
-def _kind(name: str) -> str | None:
+def file_kind(name: str) -> str | None:
+    """TEXT, JSON, JSON_LINES or ZIP by the file's suffix; None for a file we do not read."""
     return SUPPORTED_SUFFIXES.get(os.path.splitext(name)[1].lower())
 
 
-def _hidden(name: str) -> bool:
+def is_hidden(name: str) -> bool:
+    """A dot file or folder, or macOS's resource forks: never part of a collection."""
     return name.startswith(".") or name == "__MACOSX"  # macOS puts resource forks there
 
 
 def _kind_in_collection(name: str) -> str | None:
     """The kind of a file found in a folder or archive; None for files to skip."""
     stem = os.path.splitext(posixpath.basename(name))[0].lower()
-    return None if stem in _NOT_ARTICLES else _kind(name)
+    return None if stem in _NOT_ARTICLES else file_kind(name)
 
 
 def _editions(text_names: list[str]) -> Counter[str]:
@@ -166,7 +164,7 @@ class _Planner:
         elif not path.is_file():
             self.fail(origin, "not a regular file")
         else:
-            kind = _kind(path.name)
+            kind = file_kind(path.name)
             if kind is None:
                 supported = ", ".join(SUPPORTED_SUFFIXES)
                 self.fail(origin, f"unsupported file type (supported: {supported})")
@@ -180,7 +178,9 @@ class _Planner:
         # importing `story.txt` and later `story.ar.txt` still links them.
         if directory not in self._siblings:
             try:
-                names = [n for n in os.listdir(directory) if not _hidden(n) and _kind(n) == TEXT]
+                names = [
+                    n for n in os.listdir(directory) if not is_hidden(n) and file_kind(n) == TEXT
+                ]
             except OSError:
                 names = []
             self._siblings[directory] = _editions(names)
@@ -201,7 +201,7 @@ class _Planner:
         except OSError as error:
             self.fail(origin, f"cannot read folder: {_reason(error)}")
             return
-        entries = [entry for entry in entries if not _hidden(entry.name)]
+        entries = [entry for entry in entries if not is_hidden(entry.name)]
         editions = _editions([e.name for e in entries if _kind_in_collection(e.name) == TEXT])
         for entry in entries:
             child, child_origin = Path(entry.path), os.path.join(origin, entry.name)
@@ -236,7 +236,7 @@ class _Planner:
         members = sorted(
             (info for info in infos if not info.is_dir()), key=lambda info: info.filename
         )
-        members = [m for m in members if not any(map(_hidden, m.filename.split("/")))]
+        members = [m for m in members if not any(map(is_hidden, m.filename.split("/")))]
         editions: dict[str, Counter[str]] = {}
         for info in members:
             if _kind_in_collection(info.filename) == TEXT:
@@ -447,71 +447,3 @@ def import_paths(
     importer = _Importer(store, report, len(planner.units), progress, batch_size, source, amend)
     importer.run(planner.units)
     return report
-
-
-SEED_DETAILS = "seeds.toml"
-
-
-def _seed_root() -> Path:
-    """`reader/seeds` in an installed wheel, else `seeds/` at the root of a checkout."""
-    packaged = resources.files("reader") / "seeds"
-    if isinstance(packaged, Path) and packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "seeds"
-
-
-def seed_paths() -> list[Path]:
-    """The bundled seed articles: `reader/seeds` in an installed wheel, else the `seeds/`
-    folder at the root of a development checkout."""
-    root = _seed_root()
-    if not root.is_dir():
-        return []
-    return sorted(
-        path
-        for path in root.rglob("*")
-        if path.is_file()
-        and _kind(path.name) not in (None, ZIP)
-        and not any(_hidden(part) for part in path.relative_to(root).parts)
-    )
-
-
-def _seed_details() -> Callable[[Article, Path], Article]:
-    """Source and date of each bundled story, from `seeds.toml` beside the story files (the
-    files are verbatim copies, so they cannot carry them), as an `amend` for `import_paths`."""
-    path = _seed_root() / SEED_DETAILS
-    try:
-        tables = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        tables = {}  # the stories still import, undated as before
-
-    def amend(article: Article, origin: Path) -> Article:
-        details = tables.get(split_name(origin.name)[0])
-        if not isinstance(details, dict):
-            return article
-        source = details.get("source")
-        return replace(
-            article,
-            source=article.source or (str(source) if source else None),
-            published=article.published or parse_date(details.get("published")),
-        )
-
-    return amend
-
-
-def import_seeds(store: Store) -> ImportReport:
-    """Import the bundled articles with their source and date."""
-    return import_paths(store, seed_paths(), amend=_seed_details())
-
-
-def fill_seed_details(store: Store) -> int:
-    """Give bundled articles stored without a source or date (by earlier versions) theirs.
-    Only empty fields are filled; returns how many articles changed."""
-    amend = _seed_details()
-    changed = 0
-    for path in seed_paths():
-        if _kind(path.name) != TEXT:
-            continue
-        article = read_text_file(path)
-        if isinstance(article, Article):
-            changed += store.fill_in_details(amend(article, path))
-    return changed

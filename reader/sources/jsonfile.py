@@ -15,8 +15,9 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from reader.models import Article
-from reader.sources.common import ParseFailure, clean_field, derive_title, normalise_body
+from reader.sources.common import ParseFailure, derive_title
 from reader.sources.dates import parse_date
+from reader.text.body import clean_field, normalise_body
 from reader.text.language import article_language
 
 __all__ = [

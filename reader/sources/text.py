@@ -14,18 +14,13 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from reader.models import Article
-from reader.sources.common import (
-    TRANSLATION_LINK_LABELS,
-    ParseFailure,
-    clean_field,
-    normalise_body,
-)
+from reader.sources.common import ParseFailure
+from reader.text.body import clean_field, normalise_body
 from reader.text.language import article_language
 from reader.text.sanitize import clean_text
 
 __all__ = [
     "MAX_TEXT_BYTES",
-    "TRANSLATION_LINK_LABELS",
     "decode_text",
     "parse_text",
     "read_text_file",

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from reader.models import Article
+from reader.text.body import TRANSLATION_LINK_LABELS
 from reader.text.layout import base_direction, cell_width, fit_line, layout_text, to_logical
 
 TITLE, META, LINK, BODY, BLANK = "title", "meta", "link", "body", "blank"
@@ -117,8 +118,6 @@ def meta_line(parts: tuple[str, ...], width: int, rtl: bool, mode: str, harakat:
 
 
 def is_translation_label(paragraph: str) -> bool:
-    from reader.sources.text import TRANSLATION_LINK_LABELS
-
     return paragraph.strip() in TRANSLATION_LINK_LABELS
 
 

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["HEAD_CHARS", "SAMPLE_CHARS", "article_language", "detect_language"]
+__all__ = [
+    "HEAD_CHARS",
+    "SAMPLE_CHARS",
+    "article_language",
+    "choose_language",
+    "detect_language",
+]
 
 SAMPLE_CHARS = 2000  # of the body: the script of a news story is settled long before this
 HEAD_CHARS = 500  # of the body: the title and lede, which decide when they are clear
@@ -24,6 +30,8 @@ _ARABIC = re.compile(
 _LATIN = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]+")
 # Every letter (`\w` without digits and underscore), to see whether some other script wins.
 _LETTER = re.compile(r"[^\W\d_]+")
+# Language codes written in Arabic script: a hint that agrees with Arabic letters.
+_ARABIC_SCRIPT = frozenset(("ar", "fa", "ur", "ps", "ku", "sd", "ug"))
 
 
 def _count(pattern: re.Pattern[str], text: str) -> int:
@@ -68,3 +76,22 @@ def article_language(title: str, body: str) -> str | None:
     if len(body) <= HEAD_CHARS:
         return _decide(head, arabic, latin)
     return detect_language(f"{title}\n{body[:SAMPLE_CHARS]}")
+
+
+def choose_language(hint: str | None, text: str) -> str | None:
+    """The language of `text`: the declared `hint` unless the letters clearly disagree.
+
+    Feeds and pages often declare their CMS's default ("en-us" on an Arabic site), so the
+    script of the text wins when it contradicts the hint. A Latin-script hint other than
+    English ("fr") is kept, since detection only tells Arabic from English.
+    """
+    hint = (hint or "").strip().lower().replace("_", "-").split("-")[0] or None
+    if hint is not None and not hint.isalpha():
+        hint = None
+    detected = detect_language(text[:SAMPLE_CHARS])
+    if hint is None or detected is None or detected == hint:
+        return detected or hint
+    if detected == "ar":
+        return hint if hint in _ARABIC_SCRIPT else "ar"
+    # detected "en": Latin letters
+    return "en" if hint in _ARABIC_SCRIPT or hint == "en" else hint

@@ -26,10 +26,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, repeat
 from operator import sub
+from typing import TypeVar
 
 from reader.text import bidi, shaping
 from reader.text.cells import cell_width
 from reader.text.units import Units, analyse
+
+_F = TypeVar("_F")
 
 __all__ = [
     "ParagraphLayout",
@@ -436,17 +439,17 @@ def to_logical(text: str) -> str:
     return _PRESENTATION_FORMS.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
 
 
+_CACHES: list = []  # lru_cache'd layouts, here and in the modules that build on this one
+
+
+def cleared_by_cache_clear(cached: _F) -> _F:
+    """Register an lru_cache'd function so that `cache_clear` empties it too."""
+    _CACHES.append(cached)
+    return cached
+
+
 def cache_clear() -> None:
     """Forget every cached layout (benchmarks measure cold runs with this)."""
-    from reader.text.preview import caret_window  # it builds on this module
-
-    for cached in (
-        layout_text,
-        layout_paragraph,
-        fit_line,
-        caret_window,
-        analyse,
-        bidi.bidi_classes,
-    ):
+    for cached in (layout_text, layout_paragraph, fit_line, analyse, bidi.bidi_classes, *_CACHES):
         cached.cache_clear()
     shaping.clear_cache()

@@ -7,11 +7,19 @@ from functools import lru_cache
 from itertools import chain
 
 from reader.text.cells import cell_width
-from reader.text.layout import ELLIPSIS, VisualLine, glyph_cells, one_line, visual_line
+from reader.text.layout import (
+    ELLIPSIS,
+    VisualLine,
+    cleared_by_cache_clear,
+    glyph_cells,
+    one_line,
+    visual_line,
+)
 
 __all__ = ["caret_window"]
 
 
+@cleared_by_cache_clear
 @lru_cache(maxsize=1024)
 def caret_window(
     text: str,

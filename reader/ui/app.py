@@ -438,7 +438,7 @@ class NewsReaderApp(App[int]):
 
     @work(thread=True, exclusive=True, group="feeds")
     def refresh_feeds(self) -> None:
-        from reader.sources.feeds import refresh_feeds
+        from reader.sources.refresh import refresh_feeds
 
         worker = get_current_worker()
         report = refresh_feeds(

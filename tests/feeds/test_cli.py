@@ -227,7 +227,7 @@ def test_fetch_reports_feeds_before_failing_pages_and_backs_them_off(
 
     # An hour later two pages are given up for good (410), one backs off 4 h more: the
     # count follows, in the singular at 1.
-    from reader.sources.feeds import RefreshOptions, refresh_feeds
+    from reader.sources.refresh import RefreshOptions, refresh_feeds
     from tests.feeds.conftest import FAST
 
     server.routes["/hang"] = Route(b"gone", status=410, content_type="text/plain")

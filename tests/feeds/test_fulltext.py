@@ -7,20 +7,18 @@ from html import escape
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
-from reader.sources.feeds import RefreshOptions, needs_full_text, refresh_feeds
-from reader.sources.fulltext import (
+from reader.sources.feeds import needs_full_text
+from reader.sources.fulltext import FullTextReport, describe, extract_article, waiting_text
+from reader.sources.fulltext_queue import (
     BACKOFF,
     HOUR,
     MAX_ATTEMPTS,
     PENDING_KEY,
-    FullTextReport,
     Pending,
-    describe,
-    extract_article,
     pending,
     pending_state,
-    waiting_text,
 )
+from reader.sources.refresh import RefreshOptions, refresh_feeds
 from reader.store import Store
 from tests.feeds.conftest import FAST, FeedServer, Route, item, rss
 

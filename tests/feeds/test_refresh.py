@@ -10,8 +10,8 @@ from http.server import BaseHTTPRequestHandler
 import pytest
 
 from reader.models import Feed
-from reader.sources import feeds as feeds_module
-from reader.sources.feeds import RefreshOptions, refresh_feeds
+from reader.sources import refresh as refresh_module
+from reader.sources.refresh import RefreshOptions, refresh_feeds
 from reader.store import Store
 from tests.feeds.conftest import FAST, FeedServer, Route, item, rss
 
@@ -144,9 +144,9 @@ def test_conditional_get_second_fetch_is_304_without_parsing(
     assert stored.title == "Test Feed"  # taken from the feed when the user gave none
 
     calls = []
-    original = feeds_module.parse_feed
+    original = refresh_module.parse_feed
     monkeypatch.setattr(
-        feeds_module, "parse_feed", lambda *a, **k: calls.append(1) or original(*a, **k)
+        refresh_module, "parse_feed", lambda *a, **k: calls.append(1) or original(*a, **k)
     )
     second = refresh_feeds(store, options=OPTIONS)
     assert second.results[0].status == "unchanged"

@@ -13,10 +13,10 @@ from reader.sources.importer import (
     ImportProgress,
     ImportReport,
     import_paths,
-    seed_paths,
 )
-from reader.sources.text import TRANSLATION_LINK_LABELS
+from reader.sources.seeds import seed_paths
 from reader.store import Store
+from reader.text.body import TRANSLATION_LINK_LABELS
 
 
 def write(path: Path, text: str | bytes) -> Path:
@@ -416,7 +416,7 @@ def test_seed_paths_prefers_the_packaged_copy(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # In a wheel, pyproject force-includes seeds/ as reader/seeds.
-    from reader.sources import importer
+    from reader.sources import seeds
 
     package = tmp_path / "site-packages" / "reader"
     write(package / "seeds" / "b.json", "[]")
@@ -424,5 +424,5 @@ def test_seed_paths_prefers_the_packaged_copy(
     write(package / "seeds" / "a.ar.txt", story(1))
     write(package / "seeds" / ".hidden.txt", story(1))
     write(package / "seeds" / "__init__.py", "")
-    monkeypatch.setattr(importer.resources, "files", lambda name: package)
+    monkeypatch.setattr(seeds.resources, "files", lambda name: package)
     assert [p.name for p in seed_paths()] == ["a.ar.txt", "a.txt", "b.json"]

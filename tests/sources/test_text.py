@@ -7,14 +7,9 @@ from pathlib import Path
 import pytest
 
 from reader.models import Article
-from reader.sources.common import ParseFailure, derive_title, split_link_label
-from reader.sources.text import (
-    TRANSLATION_LINK_LABELS,
-    decode_text,
-    parse_text,
-    read_text_file,
-    split_name,
-)
+from reader.sources.common import ParseFailure, derive_title
+from reader.sources.text import decode_text, parse_text, read_text_file, split_name
+from reader.text.body import TRANSLATION_LINK_LABELS, split_link_label
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = REPO / "seeds" / "000_ad6f1816400a3225.txt"

@@ -12,83 +12,38 @@ An arriving article is a duplicate of a stored one (and is not stored again) whe
   (SaudiNewsNet's `?weekly` copies). Shorter bodies are not evidence: cartoons and photo
   pages of one source share a title ("كاريكاتير") and an empty body, yet differ.
 The stored article wins: its read and starred state is kept (a duplicate that arrives read
-or starred marks it so, never the other way).
+or starred marks it so, never the other way). The same rules merge the duplicates of an
+older library when `reader.store.migrations` brings it up to date.
 """
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from reader.models import Article, ArticleRow, Feed
-from reader.sources.common import clean_field, normalise_body
-from reader.text.sanitize import clean_line, clean_text
+from reader.store.migrations import migrate, schema_version
+from reader.store.records import (
+    ARTICLE_COLUMNS,
+    ROW_COLUMNS,
+    article_from,
+    content_hash,
+    feed_from,
+    next_seq,
+    row_from,
+    same_text_counts,
+    sanitised,
+    to_iso,
+)
+from reader.store.schema import SCHEMA_VERSION
+from reader.text.sanitize import clean_text
 from reader.urls import url_key
 
-SCHEMA_VERSION = 3
-SAME_TEXT_MIN_CHARS = 100
-
-_MIGRATIONS: dict[int, str] = {
-    1: """
-    CREATE TABLE articles (
-        id INTEGER PRIMARY KEY,
-        guid TEXT,
-        url TEXT,
-        content_hash TEXT NOT NULL,
-        title TEXT NOT NULL,
-        author TEXT,
-        source TEXT,
-        language TEXT,
-        published TEXT,
-        fetched TEXT,
-        body TEXT NOT NULL,
-        summary TEXT,
-        read INTEGER NOT NULL DEFAULT 0,
-        starred INTEGER NOT NULL DEFAULT 0,
-        translation_group TEXT,
-        feed_id INTEGER,
-        seq INTEGER NOT NULL
-    );
-    CREATE UNIQUE INDEX articles_guid ON articles(guid) WHERE guid IS NOT NULL;
-    CREATE INDEX articles_url ON articles(url) WHERE url IS NOT NULL;
-    CREATE INDEX articles_hash ON articles(content_hash);
-    CREATE INDEX articles_date ON articles(published DESC, id DESC);
-    CREATE INDEX articles_seq ON articles(seq);
-    CREATE INDEX articles_group ON articles(translation_group)
-        WHERE translation_group IS NOT NULL;
-    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    INSERT INTO meta VALUES ('seq', '0');
-    """,
-    2: """
-    CREATE TABLE feeds (
-        id INTEGER PRIMARY KEY,
-        url TEXT NOT NULL UNIQUE,
-        title TEXT,
-        category TEXT,
-        etag TEXT,
-        last_modified TEXT,
-        added TEXT NOT NULL
-    );
-    CREATE INDEX articles_source ON articles(source, published DESC);
-    CREATE INDEX articles_unread ON articles(read, published DESC);
-    """,
-    3: """
-    ALTER TABLE articles ADD COLUMN url_key TEXT;
-    CREATE INDEX articles_url_key ON articles(url_key) WHERE url_key IS NOT NULL;
-    DROP INDEX articles_url;  -- dedupe looks links up by url_key now; nothing else by url
-    """,
-}
-
-_ROW_COLUMNS = "id, title, source, language, published, read, starred"
-_ARTICLE_COLUMNS = (
-    "id, guid, url, title, author, source, language, published, fetched, body, summary, "
-    "read, starred, translation_group, feed_id"
-)
+__all__ = ["AddResult", "ListFilter", "Store", "StoreError"]
 
 
 class StoreError(Exception):
@@ -104,76 +59,6 @@ class AddResult:
     same_guid: int = 0
     same_link: int = 0  # the same url_key (links equal after normalising)
     same_text: int = 0  # the same title and body (and source, for articles with a link)
-
-
-def _same_text_counts(body: str) -> bool:
-    """Whether a body is long enough for "same source, title and body" to mean the same
-    story (see the module docstring)."""
-    return len(body.strip()) >= SAME_TEXT_MIN_CHARS
-
-
-def content_hash(title: str, body: str) -> str:
-    """Dedupe key for articles without guid or url."""
-    digest = hashlib.sha1(f"{title.strip()}\x00{body.strip()}".encode())
-    return digest.hexdigest()
-
-
-def sanitised(article: Article) -> Article:
-    """Article text is untrusted: no escape sequences or control characters get stored."""
-
-    def line(value: str | None) -> str | None:
-        return clean_line(value) if value is not None else None
-
-    return replace(
-        article,
-        title=clean_line(article.title),
-        body=clean_text(article.body),
-        summary=clean_text(article.summary) if article.summary is not None else None,
-        author=line(article.author),
-        source=line(article.source),
-    )
-
-
-def _to_iso(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    return value.astimezone(UTC).isoformat(timespec="seconds")
-
-
-def _from_iso(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
-def _row(record: sqlite3.Row) -> ArticleRow:
-    return ArticleRow(
-        id=record["id"],
-        title=record["title"],
-        source=record["source"],
-        language=record["language"],
-        published=_from_iso(record["published"]),
-        read=bool(record["read"]),
-        starred=bool(record["starred"]),
-    )
-
-
-def _article(record: sqlite3.Row) -> Article:
-    return Article(
-        id=record["id"],
-        guid=record["guid"],
-        url=record["url"],
-        title=record["title"],
-        author=record["author"],
-        source=record["source"],
-        language=record["language"],
-        published=_from_iso(record["published"]),
-        fetched=_from_iso(record["fetched"]),
-        body=record["body"],
-        summary=record["summary"],
-        read=bool(record["read"]),
-        starred=bool(record["starred"]),
-        translation_group=record["translation_group"],
-        feed_id=record["feed_id"],
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,7 +111,7 @@ class Store:
 
     # -- schema ---------------------------------------------------------------------------
     def _check_version(self) -> int:
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        version = schema_version(self._db)
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path} was written by a newer newsreader (schema {version}); upgrade"
@@ -235,106 +120,7 @@ class Store:
 
     def _migrate(self) -> None:
         with self._lock:
-            version = self._check_version()
-            for target in range(version + 1, SCHEMA_VERSION + 1):
-                with self._db:  # one transaction: the SQL, its data step, the version
-                    self._db.executescript("BEGIN;" + _MIGRATIONS[target])
-                    upgrade = _UPGRADES.get(target)
-                    if upgrade is not None:
-                        upgrade(self)
-                    self._db.execute(f"PRAGMA user_version = {target}")
-
-    def _upgrade_3(self) -> None:
-        """Libraries written before links were normalised and HTML entities decoded."""
-        self._decode_imported_entities()
-        for article_id, url in self._db.execute(
-            "SELECT id, url FROM articles WHERE url IS NOT NULL"
-        ).fetchall():
-            self._db.execute(
-                "UPDATE articles SET url_key = ? WHERE id = ?", (url_key(url), article_id)
-            )
-        self._merge_duplicates()
-
-    def _decode_imported_entities(self) -> None:
-        """Imported text used to keep `&quot;` literally; decode it now, as an import does.
-
-        Only articles from files (`feed_id` NULL): feed text was converted from HTML, so an
-        `&amp;` left in it was written so by the feed and decoding it again would be wrong.
-        """
-        rows = self._db.execute(
-            "SELECT id, title, body, author, summary, url FROM articles WHERE feed_id IS NULL "
-            "AND (instr(title, '&') OR instr(body, '&') OR instr(author, '&') "
-            "OR instr(summary, '&') OR instr(url, '&'))"
-        ).fetchall()
-        for row in rows:
-            title = clean_field(row["title"]) or row["title"]
-            body = normalise_body(row["body"])
-            summary = normalise_body(row["summary"]) if row["summary"] is not None else None
-            author, url = clean_field(row["author"]), clean_field(row["url"])
-            if (title, body, author, summary, url) == tuple(row)[1:]:
-                continue
-            self._db.execute(
-                "UPDATE articles SET title = ?, body = ?, summary = ?, author = ?, url = ?, "
-                "content_hash = ?, seq = ? WHERE id = ?",
-                (
-                    title,
-                    body,
-                    summary,
-                    author,
-                    url,
-                    content_hash(title, body),
-                    self._next_seq(),
-                    row["id"],
-                ),
-            )
-
-    def _merge_duplicates(self) -> None:
-        """Merge articles stored twice, by the rules new articles meet (module docstring).
-
-        The oldest copy survives, read or starred if any copy was, with the translation
-        group and feed of a copy when it had none. The search index notices the deleted
-        rows (its count differs from the library's) and rebuilds itself.
-        """
-        by_link: dict[str, int] = {}
-        by_text: dict[tuple[str | None, str], int] = {}
-        by_hash: dict[str, int] = {}
-        merged: dict[int, list[sqlite3.Row]] = {}
-        for row in self._db.execute(
-            "SELECT id, guid, url_key, source, content_hash, length(trim(body)) AS size, read, "
-            "starred, translation_group, feed_id FROM articles ORDER BY id"
-        ).fetchall():
-            guid, link, digest = row["guid"], row["url_key"], row["content_hash"]
-            substantive = row["size"] >= SAME_TEXT_MIN_CHARS
-            survivor = None
-            if guid is None and link is not None:
-                survivor = by_link.get(link)
-            elif guid is None:
-                survivor = by_hash.get(digest)
-            if survivor is None and substantive:
-                survivor = by_text.get((row["source"], digest))
-            target = row["id"] if survivor is None else survivor
-            if survivor is not None:
-                merged.setdefault(survivor, []).append(row)
-            if link is not None:
-                by_link.setdefault(link, target)
-            by_hash.setdefault(digest, target)
-            if substantive:
-                by_text.setdefault((row["source"], digest), target)
-        for survivor, copies in merged.items():
-            self._db.execute(
-                "UPDATE articles SET read = MAX(read, ?), starred = MAX(starred, ?), "
-                "translation_group = COALESCE(translation_group, ?), "
-                "feed_id = COALESCE(feed_id, ?), seq = ? WHERE id = ?",
-                (
-                    max(c["read"] for c in copies),
-                    max(c["starred"] for c in copies),
-                    next((c["translation_group"] for c in copies if c["translation_group"]), None),
-                    next((c["feed_id"] for c in copies if c["feed_id"] is not None), None),
-                    self._next_seq(),
-                    survivor,
-                ),
-            )
-            self._db.executemany("DELETE FROM articles WHERE id = ?", [(c["id"],) for c in copies])
+            migrate(self._db, self._check_version())
 
     def close(self) -> None:
         with self._lock:
@@ -349,11 +135,6 @@ class Store:
     def meta_set(self, key: str, value: str) -> None:
         with self._lock, self._db:
             self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
-
-    def _next_seq(self) -> int:
-        seq = int(self._db.execute("SELECT value FROM meta WHERE key='seq'").fetchone()[0]) + 1
-        self._db.execute("UPDATE meta SET value = ? WHERE key = 'seq'", (str(seq),))
-        return seq
 
     def max_seq(self) -> int:
         return int(self.meta_get("seq") or 0)
@@ -376,7 +157,7 @@ class Store:
         row = self._db.execute(
             f"SELECT id, content_hash FROM articles WHERE {key} = ? LIMIT 1", (value,)
         ).fetchone()
-        if row is None and key != "content_hash" and _same_text_counts(article.body):
+        if row is None and key != "content_hash" and same_text_counts(article.body):
             row = self._db.execute(
                 "SELECT id, content_hash FROM articles WHERE content_hash = ? AND source IS ? "
                 "LIMIT 1",
@@ -392,7 +173,7 @@ class Store:
         place, keeping its read and starred state.
         """
         result = AddResult()
-        now = _to_iso(datetime.now(UTC))
+        now = to_iso(datetime.now(UTC))
         with self._lock, self._db:
             for article in map(sanitised, articles):
                 digest = content_hash(article.title, article.body)
@@ -432,15 +213,15 @@ class Store:
                         article.author,
                         article.source,
                         article.language,
-                        _to_iso(article.published),
-                        _to_iso(article.fetched) or now,
+                        to_iso(article.published),
+                        to_iso(article.fetched) or now,
                         article.body,
                         article.summary,
                         int(article.read),
                         int(article.starred),
                         article.translation_group,
                         article.feed_id,
-                        self._next_seq(),
+                        next_seq(self._db),
                     ),
                 )
                 result.added += 1
@@ -457,10 +238,10 @@ class Store:
                 article.body,
                 article.summary,
                 article.author,
-                _to_iso(article.published),
+                to_iso(article.published),
                 article.language,
                 digest,
-                self._next_seq(),
+                next_seq(self._db),
                 article_id,
             ),
         )
@@ -477,7 +258,7 @@ class Store:
             digest = content_hash(row["title"], body)
             self._db.execute(
                 "UPDATE articles SET body = ?, content_hash = ?, seq = ? WHERE id = ?",
-                (body, digest, self._next_seq(), article_id),
+                (body, digest, next_seq(self._db), article_id),
             )
 
     def fill_in_details(self, article: Article) -> bool:
@@ -493,12 +274,12 @@ class Store:
                 "SELECT source, published FROM articles WHERE id = ?", (existing["id"],)
             ).fetchone()
             source = row["source"] or article.source
-            published = row["published"] or _to_iso(article.published)
+            published = row["published"] or to_iso(article.published)
             if (source, published) == (row["source"], row["published"]):
                 return False
             self._db.execute(
                 "UPDATE articles SET source = ?, published = ?, seq = ? WHERE id = ?",
-                (source, published, self._next_seq(), existing["id"]),
+                (source, published, next_seq(self._db), existing["id"]),
             )
         return True
 
@@ -523,9 +304,9 @@ class Store:
     def get(self, article_id: int) -> Article | None:
         with self._lock:
             row = self._db.execute(
-                f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+                f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
             ).fetchone()
-        return _article(row) if row else None
+        return article_from(row) if row else None
 
     def count(self, list_filter: ListFilter | None = None) -> int:
         where, params = (list_filter or ListFilter()).where()
@@ -541,11 +322,11 @@ class Store:
         where, params = (list_filter or ListFilter()).where()
         with self._lock:
             rows = self._db.execute(
-                f"SELECT {_ROW_COLUMNS} FROM articles{where} "
+                f"SELECT {ROW_COLUMNS} FROM articles{where} "
                 "ORDER BY published IS NULL, published DESC, id DESC LIMIT ? OFFSET ?",
                 [*params, limit, offset],
             ).fetchall()
-        return [_row(r) for r in rows]
+        return [row_from(r) for r in rows]
 
     def position(self, article_id: int, list_filter: ListFilter | None = None) -> int | None:
         """Index of an article in `page` order, or None when the filter hides it."""
@@ -553,7 +334,7 @@ class Store:
         if article is None:
             return None
         where, params = (list_filter or ListFilter()).where()
-        published = _to_iso(article.published)
+        published = to_iso(article.published)
         ahead = (
             "(published IS NOT NULL AND (published > ? OR (published = ? AND id > ?)))"
             if published
@@ -584,21 +365,21 @@ class Store:
                 chunk = wanted[start : start + 500]
                 marks = ",".join("?" * len(chunk))
                 for r in self._db.execute(
-                    f"SELECT {_ROW_COLUMNS} FROM articles WHERE id IN ({marks})", chunk
+                    f"SELECT {ROW_COLUMNS} FROM articles WHERE id IN ({marks})", chunk
                 ):
-                    found[r["id"]] = _row(r)
+                    found[r["id"]] = row_from(r)
         return found
 
     def translations(self, article_id: int) -> list[ArticleRow]:
         """Other editions of the same story."""
         with self._lock:
             rows = self._db.execute(
-                f"SELECT {_ROW_COLUMNS} FROM articles WHERE translation_group = "
+                f"SELECT {ROW_COLUMNS} FROM articles WHERE translation_group = "
                 "(SELECT translation_group FROM articles WHERE id = ?) AND id != ? "
                 "ORDER BY language",
                 (article_id, article_id),
             ).fetchall()
-        return [_row(r) for r in rows]
+        return [row_from(r) for r in rows]
 
     def ids_with_flag(self, flag: str, value: bool = True) -> set[int]:
         """Ids whose `read` or `starred` flag has `value` (for search filters)."""
@@ -618,14 +399,14 @@ class Store:
         while True:
             with self._lock:
                 rows = self._db.execute(
-                    f"SELECT seq, {_ARTICLE_COLUMNS} FROM articles WHERE seq > ? "
+                    f"SELECT seq, {ARTICLE_COLUMNS} FROM articles WHERE seq > ? "
                     "ORDER BY seq LIMIT ?",
                     (last, batch),
                 ).fetchall()
             if not rows:
                 return
             for r in rows:
-                yield r["seq"], _article(r)
+                yield r["seq"], article_from(r)
             last = rows[-1]["seq"]
 
     def count_changed_since(self, after_seq: int) -> int:
@@ -666,15 +447,15 @@ class Store:
                 "INSERT INTO feeds (url, title, category, added) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT(url) DO UPDATE SET title = COALESCE(excluded.title, title), "
                 "category = COALESCE(excluded.category, category)",
-                (url, title, category, _to_iso(datetime.now(UTC))),
+                (url, title, category, to_iso(datetime.now(UTC))),
             )
             row = self._db.execute("SELECT * FROM feeds WHERE url = ?", (url,)).fetchone()
-        return _feed(row)
+        return feed_from(row)
 
     def feeds(self) -> list[Feed]:
         with self._lock:
             rows = self._db.execute("SELECT * FROM feeds ORDER BY category, title, url").fetchall()
-        return [_feed(r) for r in rows]
+        return [feed_from(r) for r in rows]
 
     def remove_feed(self, feed_id: int) -> bool:
         with self._lock, self._db:
@@ -687,17 +468,3 @@ class Store:
                 "WHERE id = ?",
                 (feed.title, feed.category, feed.etag, feed.last_modified, feed.id),
             )
-
-
-_UPGRADES: dict[int, Callable[[Store], None]] = {3: Store._upgrade_3}
-
-
-def _feed(row: sqlite3.Row) -> Feed:
-    return Feed(
-        id=row["id"],
-        url=row["url"],
-        title=row["title"],
-        category=row["category"],
-        etag=row["etag"],
-        last_modified=row["last_modified"],
-    )

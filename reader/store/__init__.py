@@ -1,0 +1,23 @@
+"""The SQLite article store, the source of truth. No UI imports here.
+
+The rest of the application imports from here; the modules inside are
+
+- `store`: the `Store` (articles, meta, feeds) and its duplicate rules;
+- `records`: rows ↔ models, the dedupe hash, the change sequence;
+- `schema`: the SQL of each schema version;
+- `migrations`: bringing an older library file up to the current version.
+"""
+
+from reader.store.records import SAME_TEXT_MIN_CHARS, content_hash
+from reader.store.schema import SCHEMA_VERSION
+from reader.store.store import AddResult, ListFilter, Store, StoreError
+
+__all__ = [
+    "SAME_TEXT_MIN_CHARS",
+    "SCHEMA_VERSION",
+    "AddResult",
+    "ListFilter",
+    "Store",
+    "StoreError",
+    "content_hash",
+]

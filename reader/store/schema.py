@@ -1,0 +1,62 @@
+"""The tables, version by version: the SQL that brings a library from one schema to the next.
+
+`PRAGMA user_version` holds the version a library file is at; `reader.store.migrations`
+applies the missing steps (and their data steps) when a store opens it.
+"""
+
+from __future__ import annotations
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION"]
+
+SCHEMA_VERSION = 3
+
+MIGRATIONS: dict[int, str] = {
+    1: """
+    CREATE TABLE articles (
+        id INTEGER PRIMARY KEY,
+        guid TEXT,
+        url TEXT,
+        content_hash TEXT NOT NULL,
+        title TEXT NOT NULL,
+        author TEXT,
+        source TEXT,
+        language TEXT,
+        published TEXT,
+        fetched TEXT,
+        body TEXT NOT NULL,
+        summary TEXT,
+        read INTEGER NOT NULL DEFAULT 0,
+        starred INTEGER NOT NULL DEFAULT 0,
+        translation_group TEXT,
+        feed_id INTEGER,
+        seq INTEGER NOT NULL
+    );
+    CREATE UNIQUE INDEX articles_guid ON articles(guid) WHERE guid IS NOT NULL;
+    CREATE INDEX articles_url ON articles(url) WHERE url IS NOT NULL;
+    CREATE INDEX articles_hash ON articles(content_hash);
+    CREATE INDEX articles_date ON articles(published DESC, id DESC);
+    CREATE INDEX articles_seq ON articles(seq);
+    CREATE INDEX articles_group ON articles(translation_group)
+        WHERE translation_group IS NOT NULL;
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    INSERT INTO meta VALUES ('seq', '0');
+    """,
+    2: """
+    CREATE TABLE feeds (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,
+        title TEXT,
+        category TEXT,
+        etag TEXT,
+        last_modified TEXT,
+        added TEXT NOT NULL
+    );
+    CREATE INDEX articles_source ON articles(source, published DESC);
+    CREATE INDEX articles_unread ON articles(read, published DESC);
+    """,
+    3: """
+    ALTER TABLE articles ADD COLUMN url_key TEXT;
+    CREATE INDEX articles_url_key ON articles(url_key) WHERE url_key IS NOT NULL;
+    DROP INDEX articles_url;  -- dedupe looks links up by url_key now; nothing else by url
+    """,
+}
