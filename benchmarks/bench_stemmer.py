@@ -14,7 +14,10 @@ corpus shows after the article (الوزارة, للوزير). This script print
 3. query hit sets: for each such word, the articles a query for it matches, and how many
    of them contain no form of it (false hits);
 4. a held-out check: stems derived from the first half of the corpus only, measured on
-   the second half, without the hand list.
+   the second half, without the hand list;
+5. the one-letter prefixes ب ل ك ف before a word's own و (بولاية → ولاية): query hits
+   with the rule off and on, and every corpus word whose stem the rule changes (to check
+   by eye for wrong conflations such as لولا with ولاية).
 
 `--write-data` regenerates reader/search/data/ar_waw_stems.txt from the whole corpus.
 """
@@ -116,7 +119,10 @@ CONJUNCTION = [
     "وبالتالي",
     "وزارها",
 ]
-ARTICLE_FORMS = ("", "و", "ال", "وال", "بال", "كال", "فال", "لل", "ولل", "وبال", "ب", "ل", "ف", "ك")
+ARTICLE_FORMS = (
+    *("", "و", "ال", "وال", "بال", "كال", "فال", "لل", "ولل", "وبال", "ب", "ل", "ف", "ك"),
+    *("وب", "ول", "وك"),
+)
 # The prefixes both stemmers are meant to remove.
 VARIANT_PREFIXES = ("و", "ال", "وال", "بال", "كال", "فال", "لل")
 
@@ -220,6 +226,30 @@ def report(
     return figures
 
 
+PROCLITIC_QUERIES = ["ولاية", "الولاية", "بولاية", "لولاية", "وزير", "لوزير", "لولا", "لواء"]
+
+
+def proclitic_report(counts: Counter[str], docs: list[set[str]], ours: ArabicLightStemmer) -> None:
+    """Section 5: the ب ل ك ف + own-و rule, off (as before issue 8) and on."""
+    off = ArabicLightStemmer(ours._waw(), proclitics=False)
+    table_off = stem_table(counts, off.stem)
+    table_on = stem_table(counts, ours.stem)
+    print("\n== ب ل ك ف before a word's own و (off → on)")
+    for q in PROCLITIC_QUERIES:
+        row = []
+        for stemmer, table in ((off, table_off), (ours, table_on)):
+            target = stemmer.stem(normalize_arabic(q))
+            words = {w for w, s in table.items() if s == target}
+            row.append(f"{target} {sum(1 for d in docs if d & words)}")
+        print(f"  {q}: articles {row[0]} → {row[1]}")
+    changed = Counter({w: counts[w] for w in table_on if table_on[w] != table_off[w]})
+    print(
+        f"  stem changed for {len(changed)} distinct words, {sum(changed.values())} tokens."
+        " Most frequent (check by eye):"
+    )
+    print("  " + " ".join(f"{w}→{table_on[w]}:{n}" for w, n in changed.most_common(60)))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpora", type=Path, default=default_corpora())
@@ -248,6 +278,8 @@ def main() -> None:
             "# Derived by benchmarks/bench_stemmer.py --write-data from word counts of the\n"
             "# SaudiNewsNet corpus (article before the و, see derive_waw_stems). One a line;\n"
             "# a trailing + marks a stem seen only with an ending (الوزارة, never الوزار).\n"
+            "# A leading ! marks a whole word in ب ل ك ف + و whose first letter is its own,\n"
+            "# seen after the article (اللواء: not ل + واء), so it is not a prefix.\n"
         )
         DATA_FILE.write_text(header + stems.dump(), encoding="utf-8")
         print(f"wrote {len(stems.stems)} stems to {DATA_FILE.relative_to(ROOT)}")
@@ -293,6 +325,8 @@ def main() -> None:
         "note: a homograph such as وزاره ('and visited him') keeps its و too; no metric here"
         " can see that, so the false-hit figures for ours are a lower bound."
     )
+
+    proclitic_report(counts, docs, ours)
 
     tokens = list(counts)
     for name, fn in (("light10", light10), ("ours", ours.stem)):

@@ -8,7 +8,9 @@ Every token is switched by script:
   prefixes ولل and وبال, and a fix for light10's known weakness, stripping a و that
   belongs to the word (وزارة → زار). A و is kept when the word, with its suffixes
   stripped, is a stem that the corpus shows with the article in front of the و (الوزارة,
-  للوزير ...): see `ArabicLightStemmer`; measured in benchmarks/bench_stemmer.py.
+  بالوزير ...); the one-letter prefixes ب ل ك ف come off such a word too (بولاية, لوزير),
+  unless the letter is the word's own (اللواء, «فورد»): see `ArabicLightStemmer`;
+  measured in benchmarks/bench_stemmer.py.
 * Other tokens: Arabic-Indic and Persian digits mapped to 0-9, case-folded, accents
   folded, English stop words dropped, Snowball English stemmer (PyStemmer).
 
@@ -35,7 +37,7 @@ import Stemmer
 from whoosh.analysis import Analyzer, Token
 
 # Bump when anything here changes the terms produced: the index stores this and rebuilds.
-ANALYZER_VERSION = 1
+ANALYZER_VERSION = 2
 
 # Separates a title from its body in one indexed value: tokens before it weigh
 # TITLE_WEIGHT (term weight, as in BM25F), and positions jump so no phrase spans the two.
@@ -199,6 +201,18 @@ WAW_WORDS = """
 # like ال + وان, but bare وان… is almost always وأن ("and that").
 NOT_WAW_STEMS = frozenset({"وان", "وانا"})
 
+# One-letter prefixes (prepositions ب ل ك, conjunction ف) taken off a word that starts with
+# a و of its own when what follows is a known و stem: بولاية, لوزير, فوجد, كوسيلة.
+PROCLITICS = frozenset("بلكف")
+# Words that start with one of those letters and then و, the letter being their own, that
+# never take the article (so the corpus cannot show it): the particle لولا ("were it not
+# for") with its pronouns, names, loanwords. Whole words, matched exactly: لولا must stay
+# apart from ولاية, but لولاية ("for a state") is ل + ولاية.
+PROCLITIC_OWN_WORDS = """
+لولا لولاه لولاها لولاهم لولاك لولاي فواصل بواقي بورك بوقا
+فورد بوتر كوتير كوبر كوبرين لويس لوقا بوغدان بوحيمد بورد بورش لوكال
+"""
+
 
 def light10_suffixes(word: str) -> str:
     """Lucene light10 suffix stripping: each suffix once, in order, keeping ≥2 letters."""
@@ -235,27 +249,36 @@ PREFIXES = (*LIGHT10_PREFIXES[:-1], "ولل", "وبال", "و")
 @dataclass(frozen=True, slots=True)
 class WawStems:
     """Stems whose leading و belongs to the word; `bare` are also seen without endings
-    (الوزير), the others only with one (الوزارة, الوزارات: a noun in ة)."""
+    (الوزير), the others only with one (الوزارة, الوزارات: a noun in ة). `own` are words
+    (whole, normalised) in ب ل ك ف + و whose first letter is their own, not a prefix
+    (لواء: اللواء); whole words, as a stem would also catch كولاية with كولا."""
 
     stems: frozenset[str]
     bare: frozenset[str]
+    own: frozenset[str] = frozenset()
 
     @classmethod
     def parse(cls, text: str) -> WawStems:
         stems: set[str] = set()
         bare: set[str] = set()
+        own: set[str] = set()
         for line in text.splitlines():
             line = line.strip()
             if not line or line.startswith("#"):
+                continue
+            if line.startswith("!"):
+                own.add(line[1:])
                 continue
             stem = line.rstrip("+")
             stems.add(stem)
             if not line.endswith("+"):
                 bare.add(stem)
-        return cls(frozenset(stems), frozenset(bare))
+        return cls(frozenset(stems), frozenset(bare), frozenset(own))
 
     def dump(self) -> str:
-        return "\n".join(s if s in self.bare else s + "+" for s in sorted(self.stems)) + "\n"
+        lines = [s if s in self.bare else s + "+" for s in sorted(self.stems)]
+        lines += ["!" + s for s in sorted(self.own)]
+        return "\n".join(lines) + "\n"
 
 
 @lru_cache(maxsize=1)
@@ -270,7 +293,9 @@ def _shipped_waw_stems() -> WawStems:
             stems.add(stem)
             if stem == normal:
                 bare.add(stem)
-    return WawStems(frozenset(stems - NOT_WAW_STEMS), frozenset(bare))
+    own = set(shipped.own)
+    own.update(normalize_arabic(word) for word in PROCLITIC_OWN_WORDS.split())
+    return WawStems(frozenset(stems - NOT_WAW_STEMS), frozenset(bare), frozenset(own))
 
 
 class ArabicLightStemmer:
@@ -283,14 +308,20 @@ class ArabicLightStemmer:
     article, so that و is part of the word), plus a small hand list. Found: keep the و.
     One exception: a stem only ever seen with an ending (وزار-ة) followed directly by ها
     is a verb with "and" (وزارها "and he visited it"); the noun would be وزارتها.
-    Prefixes are light10's plus ولل and وبال.
+    Prefixes are light10's plus ولل and وبال; and, before such a word, one of ب ل ك ف
+    (بولاية → ولاية, وبولاية too), unless the corpus shows the article in front of that
+    letter (اللواء: لواء is a word, not ل + واء) or the word is in PROCLITIC_OWN_WORDS
+    (لولا, فورد). `proclitics=False` leaves that rule out (to measure it).
     """
 
-    def __init__(self, waw: WawStems | Iterable[str] | None = None) -> None:
+    def __init__(
+        self, waw: WawStems | Iterable[str] | None = None, *, proclitics: bool = True
+    ) -> None:
         if waw is not None and not isinstance(waw, WawStems):
             stems = frozenset(waw)
             waw = WawStems(stems, stems)
         self.waw = waw
+        self.proclitics = proclitics
 
     def _waw(self) -> WawStems:
         if self.waw is None:
@@ -307,17 +338,30 @@ class ArabicLightStemmer:
             return False
         return not (len(word) == len(kept) + 2 and word.endswith("ها") and kept not in waw.bare)
 
+    def proclitic_rest(self, word: str) -> str | None:
+        """For ب ل ك ف + a word starting with its own و (بولاية), that word; else None."""
+        if len(word) < 4 or word[0] not in PROCLITICS or word[1] != _WAW:
+            return None
+        waw = self._waw()
+        rest = word[1:]
+        if word in waw.own or light10_suffixes(rest) not in waw.stems:
+            return None
+        return rest if self.keeps_waw(rest) else None
+
     def stem(self, word: str) -> str:
         """Stem one normalised Arabic word."""
-        if len(word) >= 4 and word[0] == _WAW and self.keeps_waw(word):
-            return light10_suffixes(word)
-        return light10_suffixes(_strip_prefix(word, PREFIXES))
+        return light10_suffixes(self.strip_prefix(word))
 
     def strip_prefix(self, word: str) -> str:
         """The prefix step alone (for prefix queries such as الحكوم*)."""
         if len(word) >= 4 and word[0] == _WAW and self.keeps_waw(word):
             return word
-        return _strip_prefix(word, PREFIXES)
+        rest = _strip_prefix(word, PREFIXES)
+        # Nothing or only the conjunction و taken: بولاية, وبولاية. Not after the article:
+        # in البوصلة the ب is the word's own.
+        if self.proclitics and len(word) - len(rest) <= 1:
+            return self.proclitic_rest(rest) or rest
+        return rest
 
 
 def derive_waw_stems(
@@ -329,34 +373,61 @@ def derive_waw_stems(
     وزارة's و is not the conjunction. A stem needs `min_count` such occurrences and at
     least `min_ratio` of its bare و-forms: "الواكد" (a typo, 28 times) must not outweigh
     3,488 of وأكد ("and he confirmed"). Stems shorter than 3 letters are too ambiguous.
+    لل alone is no evidence: للواء is ل + لواء as often as لل + واء, so a stem also needs
+    a form behind ال، وال، بال، كال or فال.
+
+    The same evidence, one letter further, gives `own`: a word in ب ل ك ف + و seen after
+    the article (اللواء, الكوارث) has that letter as its own, so it is not taken off as a
+    prefix (same thresholds, against the same word without the article). Whole words, not
+    stems: الكولا must not keep كولاية ("as a state") from ولاية.
     """
     article: dict[str, int] = {}
+    not_ll: set[str] = set()
     seen_bare: set[str] = set()
     bare: dict[str, int] = {}
+    own_article: dict[str, int] = {}
+    own_bare: dict[str, int] = {}
     for word, n in counts.items():
         if word in ARABIC_STOP_WORDS:
             continue
         for prefix in ARTICLE_PREFIXES:
             rest = word[len(prefix) :]
-            if word.startswith(prefix) and rest[:1] == _WAW and len(rest) >= 3:
+            if not word.startswith(prefix) or len(rest) < 3:
+                continue
+            if rest[0] == _WAW:
                 stem = light10_suffixes(rest)
                 article[stem] = article.get(stem, 0) + n
+                if prefix != "لل":
+                    not_ll.add(stem)
                 if stem == rest:
                     seen_bare.add(stem)
+                break
+            if len(rest) >= 4 and rest[0] in PROCLITICS and rest[1] == _WAW:
+                own_article[rest] = own_article.get(rest, 0) + n
                 break
         else:
             if len(word) >= 4 and word[0] == _WAW:
                 stem = light10_suffixes(word)
                 bare[stem] = bare.get(stem, 0) + n
+            elif len(word) >= 4 and word[0] in PROCLITICS and word[1] == _WAW:
+                own_bare[word] = own_bare.get(word, 0) + n
     stems = {
         stem
         for stem, n in article.items()
         if len(stem) >= 3
+        and stem in not_ll
         and n >= min_count
         and n >= min_ratio * bare.get(stem, 0)
         and stem not in NOT_WAW_STEMS
     }
-    return WawStems(frozenset(stems), frozenset(stems & seen_bare))
+    own = {
+        word
+        for word, n in own_article.items()
+        if n >= min_count
+        and n >= min_ratio * own_bare.get(word, 0)
+        and light10_suffixes(word[1:]) in stems  # only where the prefix rule would apply
+    }
+    return WawStems(frozenset(stems), frozenset(stems & seen_bare), frozenset(own))
 
 
 # -- the analyzer --------------------------------------------------------------------------

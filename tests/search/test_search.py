@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reader.models import Article
 from reader.search.index import SearchIndex
@@ -71,6 +73,8 @@ def test_english_operators(find, query: str, expected: set[str]) -> None:
         ("الوزارة", {"gov"}),
         ("وزير", {"minister"}),
         ("زار", {"minister", "visit"}),  # not وزارة (light10 would add gov)
+        ("لوزير", {"minister"}),  # ل + وزير (issue 8)
+        ("بوزارة", {"gov"}),  # ب + وزارة
         ("كرة القدم", {"football"}),
         ("كُرَة القَدَم", {"football"}),
         ("كـــرة", {"football"}),
@@ -340,3 +344,69 @@ def test_totals_are_exact_when_whoosh_would_prune(tmp_path) -> None:
             assert index.search(query, store, limit=limit).total == expected, (query, limit)
     index.close()
     store.close()
+
+
+# -- every query error names what is wrong (issue 8) --------------------------------------
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ('"a "b c"', 'the " at the end of “ "a "b c" ” has no closing "'),
+        ('oil "  ', 'the " at the end of “oil " ”'),
+        ("“oil prices", "add a closing ” after “oil prices”"),
+        ("(", "unclosed parenthesis “(”: put words after"),
+        ("title:(", "unclosed parenthesis “title:(”"),
+        ("(oil", "unclosed parenthesis “(oil”: add a “)”"),
+        ("()", "empty parentheses “()”"),
+        ("title:()", "empty parentheses “title:()”"),
+        (")", "unmatched “)” in “)”"),
+        ("oil )", "unmatched “)” in “oil )”"),
+        ("-", "“-” needs a word right after it (“-”)"),
+        ("oil -", "“-” needs a word right after it (“oil -”)"),
+        ("(oil -)", "“-” needs a word right after it (“(oil -)”)"),
+        ('""', 'empty phrase: nothing between the " and " at the start'),
+        ('oil ""', 'empty phrase: nothing between the " and " after “oil”'),
+        ('title:""', "empty phrase"),
+        ('is:""', "empty phrase"),
+        ("title:", "“title:” needs a value right after the colon, as in title:election"),
+        ("after:", "“after:” needs a value right after the colon, as in after:2015-07-25"),
+        ("lang:", "as in lang:ar"),
+        ("is:", "as in is:unread"),
+        ("lang:xx", "unknown language “lang:xx”: use lang:ar or lang:en"),
+        ("is:foo", "unknown “is:foo”: use one of is:unread"),
+        ("before:2015-02-30", "bad date “before:2015-02-30”"),
+        ("OR", "OR needs a word on each side (“OR”)"),
+        ("oil OR", "OR needs a word after it (“oil OR”)"),
+        ("NOT", "NOT needs a word after it (“NOT”)"),
+        ("the of", "nothing to search for in “the of”"),
+        ("is:read -is:read", "both read and not read articles (“is:read -is:read”)"),
+        ("(" * 60 + "oil", "too deeply nested"),
+        ("-" * 60 + "oil", "too deeply nested"),
+    ],
+)
+def test_every_query_error_names_the_offending_text(query: str, message: str) -> None:
+    with pytest.raises(QueryError) as raised:
+        parse_query(query)
+    assert message in str(raised.value)
+    for empty in ("“”", '""', "''", "«»"):
+        assert empty not in str(raised.value), str(raised.value)
+
+
+def test_a_minus_with_a_space_after_it_is_ignored_as_punctuation() -> None:
+    assert str(parse_query("oil - gas").query) == str(parse_query("oil gas").query)
+
+
+_QUERY_ALPHABET = list('()-"“”«»*: ') + ["OR", "AND", "NOT", "title:", "is:", "lang:", "after:"]
+_QUERY_ALPHABET += ["oil", "the", "وزير", "read", "ar", "2015-07-25", "x", "'"]
+
+
+@given(st.lists(st.sampled_from(_QUERY_ALPHABET), max_size=12).map("".join) | st.text())
+@settings(max_examples=400, deadline=None)
+def test_any_query_parses_or_says_what_is_wrong(query: str) -> None:
+    try:
+        parse_query(query)
+    except QueryError as e:
+        message = str(e)
+        assert message.strip()
+        # Empty quotes in a message can only be the query's own text, quoted.
+        for empty in ("“”", '""', "''"):
+            assert empty not in message or empty in query, message
