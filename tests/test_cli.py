@@ -488,13 +488,13 @@ def test_filters_on_dated_and_undated_imports(capsys, tmp_path: Path) -> None:
 
 
 def test_a_search_fault_is_one_plain_line_without_asking_for_a_rebuild(capsys, monkeypatch) -> None:
-    import reader.search.index as index_module
+    import reader.search.doctable as doctable_module
 
     def fail_reading_columns(*_: object) -> list[object]:
         raise IndexError("list index out of range")  # how issue 8 showed itself
 
     cli(capsys, "reindex")
-    monkeypatch.setattr(index_module, "_column_values", fail_reading_columns)
+    monkeypatch.setattr(doctable_module, "_column_values", fail_reading_columns)
     code, out, err = cli(capsys, "search", "lang:en Mosul")
     assert code == 1
     assert err.count("\n") == 1 and "Traceback" not in err

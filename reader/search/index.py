@@ -1,114 +1,60 @@
 """The Whoosh full-text index: built from the store, kept in step with it, searched.
 
-The store is the truth; the index can always be rebuilt from it. A small JSON record
-(`newsreader-index.json`) beside Whoosh's files holds the schema version and the store
-`seq` the index has caught up to. It is written, with fsync, after every commit, and only
-after the index files themselves are fsynced (Whoosh does not fsync its table of
-contents), so after a crash the record never claims more than the index holds.
+The store is the truth; the index can always be rebuilt from it. The other modules of
+reader.search hold the parts: `schema` (what is indexed), `storage` (the directory: the
+record of how far the index has caught up, the writer lock, opening without mmap),
+`doctable` (article ids, languages and dates by document number), `hits` (a page of
+results read from the store), `query`, `analysis`, `scoring` and `snippets`.
 """
 
 from __future__ import annotations
 
-import bisect
 import contextlib
-import json
-import os
-import pickle
-import shutil
-import struct
 import threading
-import time
-import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from whoosh import collectors
-from whoosh import fields as wf
 from whoosh import index as wi
-from whoosh.filedb.filestore import FileStorage
-from whoosh.filedb.filetables import FileFormatError
-from whoosh.sorting import FieldFacet
-from whoosh.util.filelock import FileLock
 
 from reader.models import Article, Hit
-from reader.search.analysis import (
-    ANALYZER_VERSION,
-    FIELD_BREAK,
-    BilingualAnalyzer,
-    PlainAnalyzer,
+from reader.search.collect import collect, filter_sets
+from reader.search.doctable import DocTable
+from reader.search.errors import (
+    LOCKED,
+    IndexCorruptError,
+    IndexLockedError,
+    IndexNotReadyError,
+    SearchError,
+    SearchFailedError,
+    is_damage,
 )
-from reader.search.query import ParsedQuery, QueryError, parse_query
+from reader.search.hits import build_hits
+from reader.search.query import QueryError, parse_query
+from reader.search.schema import SCHEMA_VERSION, article_document, build_schema
 from reader.search.scoring import FastBM25F
-from reader.search.snippets import Matcher, make_snippet
-from reader.store import ListFilter
+from reader.search.snippets import Matcher
+from reader.search.storage import (
+    LOCK_FILE,
+    META_FILE,
+    WHOOSH_LOCK,
+    Meta,
+    create_index,
+    open_index,
+    read_meta,
+    write_meta,
+    writer_lock,
+)
 
 if TYPE_CHECKING:
     from reader.store import Store
 
-# Bump when the schema or the meaning of a field changes: existing indexes are rebuilt.
-SCHEMA_VERSION = 1
-META_FILE = "newsreader-index.json"
-LOCK_FILE = "newsreader-writer.lock"
-WHOOSH_LOCK = "MAIN_WRITELOCK"  # Whoosh's writer lock file for the default index name
-_LOCKED = (
-    "the search index is being updated by another program: another newsreader is "
-    "indexing; try again when it finishes"
-)
-SORTS = ("relevance", "date")
-
-# What reading damaged Whoosh files raises, measured by overwriting, zeroing and truncating
-# segment files at random: EOFError, UnpicklingError, struct.error, zlib.error, ValueError
-# ("negative seek value", UnicodeDecodeError), FileFormatError, and a bare Exception
-# ("Block tag error"). OSError covers missing or unreadable files.
-_DAMAGE = (
-    OSError,
-    EOFError,
-    ValueError,
-    struct.error,
-    zlib.error,
-    pickle.UnpicklingError,
-    FileFormatError,
-)
-
-
-def _is_damage(error: Exception) -> bool:
-    return isinstance(error, _DAMAGE) or type(error) is Exception
-
-
-# Batching, measured on the 33k-article index (2 cores, shared): updating 50 / 500 / 2,000
-# articles takes 0.2+0.2 / 0.7+1.0 / 2.3+2.9 s (add + commit with merge=False). Small
-# catch-ups commit once; big ones every BIG_BATCH articles (about 7 s a commit, 380-430
-# articles/s overall, 12% faster than one huge commit), so a crash or cancel loses little.
-SMALL_CATCH_UP = 1_000
-BIG_BATCH = 5_000
-LIMIT_MB = 256
-MAX_SEGMENTS = 8  # above this, a catch-up lets Whoosh merge small segments
-
-
-class SearchError(Exception):
-    """Base class for search errors; messages are meant for the user."""
-
-
-class IndexLockedError(SearchError):
-    """Another process (or thread) is writing the index."""
-
-
-class IndexCorruptError(SearchError):
-    """The index exists but cannot be opened or read: rebuilding it from the store helps."""
-
-
-class SearchFailedError(SearchError):
-    """An unexpected failure that is not damage to the index: rebuilding will not help."""
-
-
-class IndexNotReadyError(SearchError):
-    """There is no usable index yet (never built, or built by another version)."""
-
-
 __all__ = [
+    "LOCK_FILE",
+    "META_FILE",
+    "SCHEMA_VERSION",
+    "WHOOSH_LOCK",
     "IndexCorruptError",
     "IndexLockedError",
     "IndexNotReadyError",
@@ -121,29 +67,16 @@ __all__ = [
     "build_schema",
 ]
 
+SORTS = ("relevance", "date")
 
-def build_schema() -> wf.Schema:
-    """The index fields.
-
-    `content` holds title and body together, title words weighing TITLE_WEIGHT (3): that
-    is BM25F as Robertson et al. define it (weighted term frequencies, one saturation),
-    and one posting list per word instead of a title/body union is what keeps common
-    words fast (measured in benchmarks/bench_search.py). `title` alone serves title:.
-    `id`, `lang` and `published` are columns too, for filters and the date sort.
-    """
-    text = BilingualAnalyzer()
-    return wf.Schema(
-        id=wf.NUMERIC(
-            int, bits=64, signed=False, stored=True, unique=True, shift_step=0, sortable=True
-        ),
-        title=wf.TEXT(analyzer=text, phrase=True),
-        content=wf.TEXT(analyzer=text, phrase=True),
-        source=wf.TEXT(analyzer=PlainAnalyzer(), phrase=True),
-        author=wf.TEXT(analyzer=text, phrase=True),
-        lang=wf.ID(sortable=True),
-        # Seconds since 1970 UTC; undated articles get no term and sort last (default 0).
-        published=wf.NUMERIC(int, bits=64, signed=True, sortable=True, default=0, shift_step=8),
-    )
+# Batching, measured on the 33k-article index (2 cores, shared): updating 50 / 500 / 2,000
+# articles takes 0.2+0.2 / 0.7+1.0 / 2.3+2.9 s (add + commit with merge=False). Small
+# catch-ups commit once; big ones every BIG_BATCH articles (about 7 s a commit, 380-430
+# articles/s overall, 12% faster than one huge commit), so a crash or cancel loses little.
+SMALL_CATCH_UP = 1_000
+BIG_BATCH = 5_000
+LIMIT_MB = 256
+MAX_SEGMENTS = 8  # above this, a catch-up lets Whoosh merge small segments
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,137 +102,6 @@ class SearchResults:
     sort: str = "relevance"
 
 
-@dataclass(slots=True)
-class _Meta:
-    schema_version: int = 0
-    analyzer_version: int = 0
-    seq: int = 0
-    generation: int = -1
-
-    @property
-    def current(self) -> bool:
-        return self.schema_version == SCHEMA_VERSION and self.analyzer_version == ANALYZER_VERSION
-
-
-@dataclass(slots=True)
-class _DocTable:
-    """Per index generation: article ids, languages and dates by document number, read
-    from Whoosh's columns (~60 ms for 33k documents), for filters and filter-only lists."""
-
-    generation: int
-    ids: list[int]
-    docnum_of: dict[int, int]
-    langs: dict[str, set[int]]
-    by_date: list[tuple[int, int]]  # (published, docnum), newest first, undated last
-    neg_dates: list[int]  # -published for by_date, ascending, for bisect
-
-    @classmethod
-    def build(cls, reader: Any, generation: int) -> _DocTable:
-        ids = _column_values(reader, "id")
-        dates = _column_values(reader, "published")
-        langs_col = _column_values(reader, "lang")
-        deleted = reader.is_deleted if reader.has_deletions() else None
-        docnum_of: dict[int, int] = {}
-        langs: dict[str, set[int]] = {}
-        by_date: list[tuple[int, int]] = []
-        for docnum, article_id in enumerate(ids):
-            if deleted is not None and deleted(docnum):
-                continue
-            docnum_of[article_id] = docnum
-            lang = langs_col[docnum]
-            if lang:
-                langs.setdefault(lang, set()).add(docnum)
-            by_date.append((dates[docnum], docnum))
-        # Undated documents read as the column minimum, so they sort last.
-        by_date.sort(reverse=True)
-        return cls(generation, ids, docnum_of, langs, by_date, [-p for p, _ in by_date])
-
-    def docnums(self, article_ids: set[int]) -> set[int]:
-        get = self.docnum_of.get
-        return {d for d in map(get, article_ids) if d is not None}
-
-    def published_between(self, since: int | None, until: int | None) -> set[int]:
-        # by_date is descending; undated documents (column minimum) never qualify.
-        keys = self.neg_dates
-        lo = bisect.bisect_left(keys, -until + 1) if until is not None else 0
-        hi = bisect.bisect_right(keys, -since) if since is not None else len(keys)
-        return {d for p, d in self.by_date[lo:hi] if p != _UNDATED}
-
-    def newest(
-        self, allow: set[int] | None, deny: set[int], offset: int, limit: int
-    ) -> tuple[int, list[tuple[int, float]]]:
-        if allow is None:
-            total = len(self.by_date) - len(deny)
-            wanted = (d for _, d in self.by_date if d not in deny)
-        else:
-            docs = allow - deny
-            total = len(docs)
-            wanted = (d for _, d in self.by_date if d in docs)
-        page: list[tuple[int, float]] = []
-        for i, docnum in enumerate(wanted):
-            if i >= offset + limit:
-                break
-            if i >= offset:
-                page.append((self.ids[docnum], 0.0))
-        return total, page
-
-
-_UNDATED = -(2**63)  # how the `published` column reads back its default
-
-
-def _column_values(reader: Any, fieldname: str) -> list[Any]:
-    """One value per document number of `fieldname`'s column, defaults included.
-
-    A segment where no document has a value for the field has no column file at all.
-    Whoosh's MultiReader.column_reader skips such segments, so its values no longer line
-    up with document numbers. A segment's own reader fills in the default instead.
-    """
-    values: list[Any] = []
-    for segment, offset in reader.leaf_readers():
-        assert offset == len(values), "Whoosh numbers documents segment after segment"
-        values.extend(segment.column_reader(fieldname))
-    return values
-
-
-def _language(article: Article) -> str | None:
-    if article.language:
-        return article.language.lower().split("-")[0]
-    # Unknown: guess from the letters of the title and the start of the body.
-    sample = (article.title + " " + article.body[:500])[:600]
-    letters = [c for c in sample if c.isalpha()]
-    if not letters:
-        return None
-    arabic = sum(1 for c in letters if "\u0600" <= c <= "\u06ff")
-    return "ar" if arabic * 3 >= len(letters) else "en"
-
-
-def _document(article: Article) -> dict[str, Any]:
-    doc: dict[str, Any] = {
-        "id": int(article.id or 0),
-        "title": article.title,
-        "content": article.title + FIELD_BREAK + article.body,
-    }
-    if article.source:
-        doc["source"] = article.source
-    if article.author:
-        doc["author"] = article.author
-    lang = _language(article)
-    if lang:
-        doc["lang"] = lang
-    if article.published is not None:
-        doc["published"] = int(article.published.timestamp())
-    return doc
-
-
-def _fsync_dir(path: Path) -> None:
-    with contextlib.suppress(OSError):  # not every platform can open a directory
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 class SearchIndex:
     """The index in one directory. Searching is thread-safe (serialised); one writer at a
     time across processes, guarded by a lock file (IndexLockedError otherwise)."""
@@ -309,56 +111,21 @@ class SearchIndex:
         self.schema = build_schema()
         self._ix: wi.FileIndex | None = None
         self._searcher: Any = None
-        self._doctable: _DocTable | None = None
+        self._doctable: DocTable | None = None
         # Set when a search finds damage that opening the index does not reveal, so the
         # next catch-up rebuilds instead of declaring the index in step.
         self._damage: str = ""
+        # Serialises every use of the searcher (and of the document table). Required, not
+        # only tidy: without mmap (see reader.search.storage) the sub-files of a segment
+        # share one file object and its seek position, so two threads reading through the
+        # same searcher at once would read each other's bytes.
         self._lock = threading.RLock()
-
-    # -- metadata --------------------------------------------------------------------------
-    def _read_meta(self) -> _Meta | None:
-        try:
-            data = json.loads((self.path / META_FILE).read_text("utf-8"))
-            return _Meta(
-                int(data["schema_version"]),
-                int(data["analyzer_version"]),
-                int(data["seq"]),
-                int(data["generation"]),
-            )
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
-
-    def _write_meta(self, seq: int, generation: int) -> None:
-        # Make Whoosh's new files durable first, then the record that points past them.
-        for entry in self.path.iterdir():
-            if entry.is_file() and entry.name != LOCK_FILE:
-                with contextlib.suppress(OSError):
-                    fd = os.open(entry, os.O_RDONLY)
-                    try:
-                        os.fsync(fd)
-                    finally:
-                        os.close(fd)
-        _fsync_dir(self.path)
-        data = {
-            "schema_version": SCHEMA_VERSION,
-            "analyzer_version": ANALYZER_VERSION,
-            "seq": seq,
-            "generation": generation,
-            "written": datetime.now().astimezone().isoformat(timespec="seconds"),
-        }
-        tmp = self.path / (META_FILE + ".tmp")
-        with open(tmp, "w", encoding="utf-8") as out:
-            json.dump(data, out)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, self.path / META_FILE)
-        _fsync_dir(self.path)
 
     # -- opening ---------------------------------------------------------------------------
     def _open(self) -> wi.FileIndex:
         """Open with the current schema (the pickled one is never needed)."""
         if self._ix is None:
-            self._ix = wi.open_dir(str(self.path), schema=self.schema)
+            self._ix = open_index(self.path, self.schema)
         return self._ix
 
     def _close(self) -> None:
@@ -373,9 +140,9 @@ class SearchIndex:
     def close(self) -> None:
         self._close()
 
-    def _check(self) -> tuple[_Meta | None, wi.FileIndex | None, str]:
+    def _check(self) -> tuple[Meta | None, wi.FileIndex | None, str]:
         """(meta, index, reason): reason is non-empty when a rebuild is needed."""
-        meta = self._read_meta()
+        meta = read_meta(self.path)
         if not self.path.is_dir() or (meta is None and not any(self.path.glob("*.toc"))):
             return meta, None, "the index has not been built yet"
         if meta is None:
@@ -395,7 +162,7 @@ class SearchIndex:
             return meta, None, self._damage
         return meta, ix, ""
 
-    def _assess(self, store: Store) -> tuple[_Meta | None, wi.FileIndex | None, str, int]:
+    def _assess(self, store: Store) -> tuple[Meta | None, wi.FileIndex | None, str, int]:
         """(meta, index, reason, doc_count) against the store; reason non-empty = rebuild."""
         meta, ix, reason = self._check()
         doc_count = 0
@@ -434,19 +201,8 @@ class SearchIndex:
             )
 
     # -- writing ---------------------------------------------------------------------------
-    @contextlib.contextmanager
-    def _writer_lock(self, timeout: float) -> Iterator[None]:
-        self.path.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(self.path / LOCK_FILE))
-        deadline = time.monotonic() + timeout
-        while not lock.acquire(blocking=False):
-            if time.monotonic() >= deadline:
-                raise IndexLockedError(_LOCKED)
-            time.sleep(0.1)
-        try:
-            yield
-        finally:
-            lock.release()
+    def _writer_lock(self, timeout: float) -> contextlib.AbstractContextManager[None]:
+        return writer_lock(self.path, timeout)
 
     def _wipe(self) -> wi.FileIndex:
         with self._lock:  # searches wait (briefly) rather than see half-deleted files
@@ -454,23 +210,8 @@ class SearchIndex:
 
     def _wipe_locked(self) -> wi.FileIndex:
         self._close()
-        # Respect Whoosh's own lock too: a writer that does not know ours may be running.
-        whoosh_lock = FileStorage(str(self.path)).lock(WHOOSH_LOCK)
-        if not whoosh_lock.acquire(blocking=False):
-            raise IndexLockedError(_LOCKED)
-        try:
-            for entry in self.path.iterdir():
-                if entry.name in (LOCK_FILE, WHOOSH_LOCK):
-                    continue
-                if entry.is_dir():
-                    shutil.rmtree(entry, ignore_errors=True)
-                else:
-                    entry.unlink(missing_ok=True)
-            ix = wi.create_in(str(self.path), self.schema)
-            self._write_meta(0, ix.latest_generation())
-            self._damage = ""
-        finally:
-            whoosh_lock.release()
+        ix = create_index(self.path, self.schema)
+        self._damage = ""
         self._ix = ix
         return ix
 
@@ -531,7 +272,7 @@ class SearchIndex:
         procs: int,
         timeout: float,
     ) -> int:
-        meta = self._read_meta()
+        meta = read_meta(self.path)
         seq = meta.seq if meta else 0
         total = store.count_changed_since(seq)
         if progress:
@@ -551,7 +292,7 @@ class SearchIndex:
             try:
                 writer = self._writer(ix, big=big, procs=procs, timeout=timeout)
             except wi.LockError:
-                raise IndexLockedError(_LOCKED) from None
+                raise IndexLockedError(LOCKED) from None
             batch_seq = seq
             batch: set[int] = set()
             try:
@@ -570,7 +311,7 @@ class SearchIndex:
                         # of the same uncommitted batch, so commit first.
                         carried = item
                         break
-                    document = _document(article)
+                    document = article_document(article)
                     if fresh and article_id not in committed:
                         writer.add_document(**document)  # no delete lookup needed
                     else:
@@ -596,7 +337,7 @@ class SearchIndex:
             if fresh:
                 committed |= batch
             with self._lock:
-                self._write_meta(seq, ix.latest_generation())
+                write_meta(self.path, seq, ix.latest_generation())
             if progress:
                 progress(done, max(total, done))
         return done
@@ -610,7 +351,7 @@ class SearchIndex:
 
     # -- searching -------------------------------------------------------------------------
     def _get_searcher(self) -> Any:
-        meta = self._read_meta()
+        meta = read_meta(self.path)
         if not self.path.is_dir() or meta is None:
             raise IndexNotReadyError(
                 "the search index has not been built yet; it builds in the background "
@@ -650,7 +391,7 @@ class SearchIndex:
         is remembered, so that the next catch-up rebuilds the index."""
         self._close()
         what = f"{type(error).__name__}: {error}"
-        if _is_damage(error):
+        if is_damage(error):
             self._damage = f"the index cannot be read ({what})"
             return IndexCorruptError(
                 f"the search index cannot be read ({what}); run `newsreader reindex` to rebuild it"
@@ -661,47 +402,12 @@ class SearchIndex:
             "the query"
         )
 
-    def _table(self, searcher: Any) -> _DocTable:
+    def _table(self, searcher: Any) -> DocTable:
         reader = searcher.reader()
         generation = reader.generation()
         if self._doctable is None or self._doctable.generation != generation:
-            self._doctable = _DocTable.build(reader, generation)
+            self._doctable = DocTable.build(reader, generation)
         return self._doctable
-
-    def _filter_sets(
-        self, parsed: ParsedQuery, searcher: Any, store: Store
-    ) -> tuple[set[int] | None, set[int]]:
-        """(allow, deny) document-number sets for the top-level filters."""
-        table = self._table(searcher)
-        allow: set[int] | None = None
-        deny: set[int] = set()
-
-        def narrow(docs: set[int]) -> None:
-            nonlocal allow
-            allow = docs if allow is None else allow & docs
-
-        for lang, include in parsed.langs:
-            docs = table.langs.get(lang, set())
-            if include:
-                narrow(docs)
-            else:
-                deny |= docs
-        if parsed.since is not None or parsed.until is not None:
-            narrow(table.published_between(parsed.since, parsed.until))
-        total = store.count()
-        for flag, value in parsed.flags:
-            # Read/starred state lives in the store: fetch whichever side is smaller.
-            on = store.count(ListFilter(unread_only=True) if flag == "read" else None)
-            if flag == "read":
-                true_count = total - on
-            else:
-                true_count = store.count(ListFilter(starred_only=True))
-            wanted_count = true_count if value else total - true_count
-            if wanted_count <= total - wanted_count:
-                narrow(table.docnums(store.ids_with_flag(flag, value)))
-            else:
-                deny |= table.docnums(store.ids_with_flag(flag, not value))
-        return allow, deny
 
     def search(
         self,
@@ -728,79 +434,23 @@ class SearchIndex:
         with self._lock:
             searcher = self._get_searcher()
             try:
-                allow, deny = (None, set())
-                if parsed.has_filters:
-                    allow, deny = self._filter_sets(parsed, searcher, store)
+                table = self._table(searcher)
+                allow, deny = (
+                    filter_sets(parsed, table, store) if parsed.has_filters else (None, set())
+                )
                 if parsed.query is None:
                     # Only filters: no scoring needed, walk the date order.
-                    total, page = self._table(searcher).newest(allow, deny, offset, limit)
+                    total, page = table.newest(allow, deny, offset, limit)
                 else:
-                    total, page = self._run(searcher, parsed, allow, deny, offset, limit, effective)
+                    total, page = collect(
+                        searcher, table, parsed, allow, deny, offset, limit, effective
+                    )
             except (QueryError, SearchError):
                 raise
             except Exception as error:
                 raise self._read_failure(error) from error
-        hits = self._hits(page, parsed.highlight, store, sort=effective)
+        hits = build_hits(page, parsed.highlight, store, sort=effective)
         return SearchResults(query=query, total=total, hits=hits, sort=effective)
-
-    def _run(
-        self,
-        searcher: Any,
-        parsed: ParsedQuery,
-        allow: set[int] | None,
-        deny: set[int],
-        offset: int,
-        limit: int,
-        sort: str,
-    ) -> tuple[int, list[tuple[int, float]]]:
-        # An exact total needs every match visited. Whoosh's TopCollector prunes twice:
-        # block-max skipping (usequality) and replacing matchers that can no longer beat
-        # the N-th score (replace=10 by default; it even drops OR branches), and then
-        # reports a total that is too small (measured: 457 instead of 2,211 for an OR of
-        # two terms). Both are off here, so the one scoring pass also counts; the block-max
-        # search plus Whoosh's second counting pass was slower on our query set.
-        collector: Any
-        if sort == "date":
-            collector = collectors.SortingCollector(
-                FieldFacet("published", reverse=True), limit=offset + limit
-            )
-        else:
-            collector = collectors.TopCollector(offset + limit, usequality=False, replace=0)
-        if allow is not None or deny:
-            collector = collectors.FilterCollector(collector, allow, deny or None)
-        searcher.search_with_collector(parsed.query, collector)
-        results = collector.results()
-        total = len(results)
-        page = [
-            (searcher.stored_fields(docnum)["id"], score if sort == "relevance" else 0.0)
-            for score, docnum in results.top_n[offset : offset + limit]
-        ]
-        return total, page
-
-    def _hits(
-        self, page: list[tuple[int, float]], highlight: Any, store: Store, *, sort: str
-    ) -> list[Hit]:
-        rows = store.rows_by_ids([i for i, _ in page])
-        match = Matcher(highlight)
-        hits: list[Hit] = []
-        for article_id, score in page:
-            row = rows.get(article_id)
-            if row is None:
-                continue  # gone from the store: the index will be rebuilt
-            article = store.get(article_id)
-            body = article.body if article is not None else ""
-            hits.append(
-                Hit(
-                    id=article_id,
-                    score=float(score or 0.0) if sort == "relevance" else 0.0,
-                    title=row.title,
-                    source=row.source,
-                    language=row.language,
-                    published=row.published,
-                    snippet=make_snippet(body, row.title, match),
-                )
-            )
-        return hits
 
     def matcher(self, query: str) -> Callable[[str], list[tuple[int, int]]]:
         """A function giving the [start, end) spans of the query's matches in any text

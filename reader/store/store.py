@@ -370,6 +370,21 @@ class Store:
                     found[r["id"]] = row_from(r)
         return found
 
+    def articles_by_ids(self, ids: Iterable[int]) -> dict[int, Article]:
+        """Whole articles (bodies included) by id, one query per 500 ids; ids not in the
+        store are left out. For a page of search hits."""
+        wanted = list(ids)
+        found: dict[int, Article] = {}
+        with self._lock:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                for r in self._db.execute(
+                    f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id IN ({marks})", chunk
+                ):
+                    found[r["id"]] = _article(r)
+        return found
+
     def translations(self, article_id: int) -> list[ArticleRow]:
         """Other editions of the same story."""
         with self._lock:

@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 from whoosh.searching import Searcher
 
+import reader.search.doctable as doctable_module
 import reader.search.index as index_module
+import reader.search.storage as storage_module
 from reader.models import Article
 from reader.search.index import (
     META_FILE,
@@ -88,7 +90,7 @@ def test_updated_article_is_replaced_not_duplicated(
 def test_schema_version_change_rebuilds(
     index: SearchIndex, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(index_module, "SCHEMA_VERSION", index_module.SCHEMA_VERSION + 1)
+    monkeypatch.setattr(storage_module, "SCHEMA_VERSION", storage_module.SCHEMA_VERSION + 1)
     status = index.status(store)
     assert status.needs_rebuild and "version" in status.reason
     with pytest.raises(IndexNotReadyError, match="version"):
@@ -96,7 +98,7 @@ def test_schema_version_change_rebuilds(
     assert index.catch_up(store) == len(ARTICLES)
     assert index.status(store).in_step
     meta = json.loads((index.path / META_FILE).read_text())
-    assert meta["schema_version"] == index_module.SCHEMA_VERSION
+    assert meta["schema_version"] == storage_module.SCHEMA_VERSION
     assert hit_ids(index, store, "oil")
 
 
@@ -190,7 +192,7 @@ def test_interrupted_catch_up_keeps_committed_batches(
     monkeypatch.setattr(index_module, "SMALL_CATCH_UP", 2)
     monkeypatch.setattr(index_module, "BIG_BATCH", 4)
     index = SearchIndex(tmp_path / "index")
-    original = index_module._document
+    original = index_module.article_document
     calls = 0
 
     def failing(article: Article) -> dict[str, object]:
@@ -200,11 +202,11 @@ def test_interrupted_catch_up_keeps_committed_batches(
             raise RuntimeError("power cut")
         return original(article)
 
-    monkeypatch.setattr(index_module, "_document", failing)
+    monkeypatch.setattr(index_module, "article_document", failing)
     with pytest.raises(RuntimeError):
         index.catch_up(store)
     assert index.status(store).indexed_seq == 4
-    monkeypatch.setattr(index_module, "_document", original)
+    monkeypatch.setattr(index_module, "article_document", original)
     assert index.catch_up(store) == len(ARTICLES) - 4
     assert index.status(store).in_step
 
@@ -318,7 +320,7 @@ def test_article_changed_while_indexing_is_not_duplicated(
 ) -> None:
     index = SearchIndex(tmp_path / "index")
     gas = next(a for a in ARTICLES if a.guid == "gas")
-    original = index_module._document
+    original = index_module.article_document
     seen: list[int | None] = []
 
     def document(article: Article) -> dict[str, object]:
@@ -329,7 +331,7 @@ def test_article_changed_while_indexing_is_not_duplicated(
             store.add_articles([replace(gas, body="Hydrogen supplies instead.")], update=True)
         return original(article)
 
-    monkeypatch.setattr(index_module, "_document", document)
+    monkeypatch.setattr(index_module, "article_document", document)
     assert index.rebuild(store) == len(ARTICLES) + 1
     assert seen.count(ids["gas"]) == 2
     status = index.status(store)
@@ -361,7 +363,7 @@ def _fail_reading_columns(*_: object) -> list[object]:
 def test_a_fault_that_is_not_damage_does_not_ask_for_a_rebuild(
     index: SearchIndex, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(index_module, "_column_values", _fail_reading_columns)
+    monkeypatch.setattr(doctable_module, "_column_values", _fail_reading_columns)
     with pytest.raises(SearchFailedError) as failure:
         index.search("lang:en gas", store)
     message = str(failure.value)

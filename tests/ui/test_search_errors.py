@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-import reader.search.index as index_module
+import reader.search.doctable as doctable_module
 from tests.ui.test_app import SIZE, settle
 
 
@@ -20,7 +20,7 @@ async def test_a_search_fault_is_shown_once_and_not_taken_for_damage(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        monkeypatch.setattr(index_module, "_column_values", _fail_reading_columns)
+        monkeypatch.setattr(doctable_module, "_column_values", _fail_reading_columns)
         rebuilds: list[bool] = []
         original = app.catch_up_index
         monkeypatch.setattr(app, "catch_up_index", lambda *a: rebuilds.append(True) or original(*a))
