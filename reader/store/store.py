@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from reader.models import Article, ArticleRow, Feed
 from reader.store.migrations import migrate, schema_version
@@ -42,6 +43,8 @@ from reader.store.records import (
 from reader.store.schema import SCHEMA_VERSION
 from reader.text.sanitize import clean_text
 from reader.urls import url_key
+
+_T = TypeVar("_T")
 
 __all__ = ["AddResult", "ListFilter", "Store", "StoreError"]
 
@@ -358,31 +361,28 @@ class Store:
             )
 
     def rows_by_ids(self, ids: Iterable[int]) -> dict[int, ArticleRow]:
-        wanted = list(ids)
-        found: dict[int, ArticleRow] = {}
-        with self._lock:
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                for r in self._db.execute(
-                    f"SELECT {ROW_COLUMNS} FROM articles WHERE id IN ({marks})", chunk
-                ):
-                    found[r["id"]] = row_from(r)
-        return found
+        """List rows by id; ids not in the store are left out."""
+        return self._by_ids(ids, ROW_COLUMNS, row_from)
 
     def articles_by_ids(self, ids: Iterable[int]) -> dict[int, Article]:
-        """Whole articles (bodies included) by id, one query per 500 ids; ids not in the
-        store are left out. For a page of search hits."""
+        """Whole articles (bodies included) by id, for a page of search hits; ids not in the
+        store are left out."""
+        return self._by_ids(ids, ARTICLE_COLUMNS, article_from)
+
+    def _by_ids(
+        self, ids: Iterable[int], columns: str, convert: Callable[[sqlite3.Row], _T]
+    ) -> dict[int, _T]:
+        """One query per 500 ids: older SQLite builds take at most 999 parameters."""
         wanted = list(ids)
-        found: dict[int, Article] = {}
+        found: dict[int, _T] = {}
         with self._lock:
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start : start + 500]
                 marks = ",".join("?" * len(chunk))
                 for r in self._db.execute(
-                    f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id IN ({marks})", chunk
+                    f"SELECT {columns} FROM articles WHERE id IN ({marks})", chunk
                 ):
-                    found[r["id"]] = _article(r)
+                    found[r["id"]] = convert(r)
         return found
 
     def translations(self, article_id: int) -> list[ArticleRow]:
