@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -13,6 +14,9 @@ HOME_ENV = "NEWSREADER_HOME"
 BIDI_ENV = "NEWSREADER_BIDI"
 BIDI_MODES = ("auto", "app", "terminal")
 HARAKAT_MODES = ("keep", "drop")
+# One key as Textual names it: modifiers, then a character or a key name ("ctrl+r", "R",
+# "question_mark", "?", "f5"). A binding's keys are separated by commas.
+_KEY = re.compile(r"^((ctrl|shift|alt|meta|super|hyper)\+)*([^\s,+]|[a-z][a-z0-9_]*)$")
 
 
 class ConfigError(Exception):
@@ -25,6 +29,9 @@ class Settings:
 
     bidi: str = "auto"
     harakat: str = "keep"
+    # `[keymap]`: binding id -> keys, e.g. ("app.quit", "ctrl+q"). The app checks the ids
+    # against its bindings (this module knows no UI); the keys are checked here.
+    keymap: tuple[tuple[str, str], ...] = ()
 
     def validated(self) -> Settings:
         if self.bidi not in BIDI_MODES:
@@ -33,6 +40,12 @@ class Settings:
             raise ConfigError(
                 f"harakat must be one of {', '.join(HARAKAT_MODES)}, not {self.harakat!r}"
             )
+        for binding_id, keys in self.keymap:
+            if not all(_KEY.match(key.strip()) for key in keys.split(",")):
+                raise ConfigError(
+                    f"[keymap] {binding_id}: {keys!r} is not a key; write keys as Textual "
+                    'names them, e.g. "x", "ctrl+r", "f5", or several: "x,ctrl+x"'
+                )
         return self
 
 
@@ -85,13 +98,30 @@ def load_settings(library: Library, cli_bidi: str | None = None) -> Settings:
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             raise ConfigError(f"{path}: {error}; fix or delete the file") from error
         known = {k: str(v) for k, v in data.items() if k in ("bidi", "harakat")}
-        settings = replace(settings, **known)
+        settings = replace(settings, **known, keymap=_keymap(data.get("keymap", {})))
     env_bidi = os.environ.get(BIDI_ENV)
     if env_bidi:
         settings = replace(settings, bidi=env_bidi.strip().lower())
     if cli_bidi:
         settings = replace(settings, bidi=cli_bidi)
     return settings.validated()
+
+
+def _keymap(table: object, prefix: str = "") -> tuple[tuple[str, str], ...]:
+    """The `[keymap]` table as (binding id, keys) pairs. Ids hold dots ("app.quit"): TOML
+    reads a bare `app.quit = "x"` as a table in a table, so nested tables are joined."""
+    if not isinstance(table, dict):
+        raise ConfigError('[keymap] must be a table of binding id = "keys"')
+    pairs: list[tuple[str, str]] = []
+    for name, value in table.items():
+        binding_id = f"{prefix}{name}"
+        if isinstance(value, dict):
+            pairs.extend(_keymap(value, f"{binding_id}."))
+        elif isinstance(value, str) and value.strip():
+            pairs.append((binding_id, value.strip()))
+        else:
+            raise ConfigError(f"[keymap] {binding_id}: keys must be a string, not {value!r}")
+    return tuple(pairs)
 
 
 def terminal_does_bidi(environ: dict[str, str] | None = None) -> bool:

@@ -65,10 +65,10 @@ async def capture(
 
 async def open_seed(app: NewsReaderApp, pilot: object, language: str) -> None:
     """Open the bundled story's edition in `language`."""
-    for row in range(app.articles.row_count):
-        article = app.store.get(app.articles.row_at(row).id)
+    for row in range(app.main.articles.row_count):
+        article = app.session.store.get(app.main.articles.row_at(row).id)
         if article.language == language and article.translation_group:
-            app.articles.move_to(row)
+            app.main.articles.move_to(row)
             break
     await pilot.press("enter")  # type: ignore[attr-defined]
 

@@ -53,3 +53,21 @@ def test_auto_picks_from_the_terminal() -> None:
     assert vte_explicit_mode("app", {"VTE_VERSION": "7600"})
     assert not vte_explicit_mode("terminal", {"VTE_VERSION": "7600"})
     assert not vte_explicit_mode("auto", {})
+
+
+def test_keymap_table_and_bad_keys(tmp_path: Path) -> None:
+    library = Library(tmp_path).ensure()
+    library.settings_file.write_text(
+        '[keymap]\n"app.read" = "x"\napp.quit = "ctrl+q"\n"list.down" = "j, down"\n'
+    )
+    assert dict(load_settings(library).keymap) == {
+        "app.read": "x",
+        "app.quit": "ctrl+q",
+        "list.down": "j, down",
+    }
+    library.settings_file.write_text('[keymap]\n"app.read" = "two words"\n')
+    with pytest.raises(ConfigError, match=r"\[keymap\] app.read: 'two words' is not a key"):
+        load_settings(library)
+    library.settings_file.write_text('[keymap]\n"app.read" = 3\n')
+    with pytest.raises(ConfigError, match="app.read: keys must be a string"):
+        load_settings(library)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from rich.segment import Segment
+from textual.message import Message
+from textual.reactive import reactive
 from textual.strip import Strip
 
 from reader.models import ArticleRow
@@ -13,23 +18,45 @@ SOURCE_CELLS = 14
 
 
 class ArticleList(RowList[ArticleRow]):
-    """One row per article: unread and starred marks, title, source, date."""
+    """One row per article: unread and starred marks, title, source, date.
+
+    `list_filter` is bound to the main screen's: a new filter counts again, keeping the
+    article `keep()` names under the cursor."""
+
+    list_filter: reactive[ListFilter] = reactive(ListFilter, always_update=True, init=False)
+
+    @dataclass(eq=False)
+    class Counted(Message):
+        """The list was counted again: `rows` rows under `list_filter`."""
+
+        rows: int
+        list_filter: ListFilter
 
     def __init__(
-        self, store: Store, *, mode: str = "app", harakat: str = "keep", id: str | None = None
+        self,
+        store: Store,
+        *,
+        keep: Callable[[], int | None] = lambda: None,
+        mode: str = "app",
+        harakat: str = "keep",
+        id: str | None = None,
     ) -> None:
         super().__init__(mode=mode, harakat=harakat, id=id)
         self.store = store
-        self.list_filter = ListFilter()
+        self.keep = keep
+
+    def watch_list_filter(self) -> None:
+        self.reload(keep_id=self.keep())
 
     def reload(self, list_filter: ListFilter | None = None, keep_id: int | None = None) -> None:
         """Count again (after import or a filter change), keeping `keep_id` under the cursor."""
         if list_filter is not None:
-            self.list_filter = list_filter
+            self.set_reactive(ArticleList.list_filter, list_filter)
         cursor = 0
         if keep_id is not None:
             cursor = self.store.position(keep_id, self.list_filter) or 0
         self.reset(self.store.count(self.list_filter), cursor)
+        self.post_message(self.Counted(self.row_count, self.list_filter))
 
     def refresh_article(self, article_id: int) -> None:
         """Redraw one article's row after its read or starred state changed.

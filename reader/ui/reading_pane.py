@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -11,12 +12,14 @@ from textual import events, work
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.selection import Selection
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
 from reader.models import Article
+from reader.session import OpenedArticle
 from reader.text.article import (
     BLANK,
     LINK,
@@ -30,6 +33,8 @@ from reader.text.article import (
 from reader.text.layout import cell_width
 from reader.ui.cells import styled_cells
 
+Matcher = Callable[[str], list[tuple[int, int]]]
+
 MAX_MEASURE = 100  # cells: long lines are hard to read, even on a wide terminal
 BIG_ARTICLE_CHARS = 200_000
 
@@ -37,16 +42,52 @@ BIG_ARTICLE_CHARS = 200_000
 class ReadingPane(ScrollView, can_focus=True):
     ALLOW_SELECT = True
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "scroll_down", "Down", show=False, id="reader.down"),
-        Binding("k,up", "scroll_up", "Up", show=False, id="reader.up"),
-        Binding("g,home", "scroll_home", "Top", show=False, id="reader.top"),
-        Binding("G,end", "scroll_end", "Bottom", show=False, id="reader.bottom"),
-        Binding("pagedown,space", "page_down", "Page down", show=False, id="reader.pagedown"),
-        Binding("pageup", "page_up", "Page up", show=False, id="reader.pageup"),
-        Binding("n", "next_match(1)", "Next match", id="reader.next_match"),
-        Binding("N", "next_match(-1)", "Prev match", show=False, id="reader.prev_match"),
-        Binding("t", "translation", "Translation", id="reader.translation"),
-        Binding("y", "copy", "Copy text", show=False, id="reader.copy"),
+        Binding(
+            "j,down", "scroll_down", "Down", show=False, id="reader.down", tooltip="scroll down"
+        ),
+        Binding("k,up", "scroll_up", "Up", show=False, id="reader.up", tooltip="scroll up"),
+        Binding("g,home", "scroll_home", "Top", show=False, id="reader.top", tooltip="top"),
+        Binding("G,end", "scroll_end", "Bottom", show=False, id="reader.bottom", tooltip="bottom"),
+        Binding(
+            "pagedown,space",
+            "page_down",
+            "Page down",
+            show=False,
+            id="reader.pagedown",
+            tooltip="page down",
+        ),
+        Binding("pageup", "page_up", "Page up", show=False, id="reader.pageup", tooltip="page up"),
+        Binding(
+            "n",
+            "next_match(1)",
+            "Next match",
+            id="reader.next_match",
+            tooltip="next match of the search in the article",
+        ),
+        Binding(
+            "N",
+            "next_match(-1)",
+            "Prev match",
+            show=False,
+            id="reader.prev_match",
+            tooltip="previous match of the search in the article",
+        ),
+        # Shared ids with the screen's `t` and `y`: the keymap remaps both.
+        Binding(
+            "t",
+            "translation",
+            "Translation",
+            id="app.translation",
+            tooltip="open the other edition (translation); clicking its link line too",
+        ),
+        Binding(
+            "y",
+            "copy",
+            "Copy text",
+            show=False,
+            id="app.copy",
+            tooltip="copy the article's text (dragging the mouse selects part of it)",
+        ),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "reading--title",
@@ -64,29 +105,45 @@ class ReadingPane(ScrollView, can_focus=True):
     ReadingPane > .reading--current-match { background: $warning; color: $background; }
     """
 
+    # Bound to the main screen's state: the article opened, the search's matcher.
+    opened: reactive[OpenedArticle | None] = reactive(None, always_update=True, init=False)
+    matcher: reactive[Matcher | None] = reactive(None, always_update=True, init=False)
+
     class OpenTranslation(Message):
         """The reader asked for the other edition of the open article."""
 
-    def __init__(
-        self,
-        *,
-        mode: str = "app",
-        harakat: str = "keep",
-        matcher: Callable[[str], list[tuple[int, int]]] | None = None,
-        id: str | None = None,
-    ) -> None:
+    @dataclass(eq=False)
+    class LaidOut(Message):
+        """A long article was laid out in the background."""
+
+        article: Article
+        view: ArticleView
+        width: int
+
+    def __init__(self, *, mode: str = "app", harakat: str = "keep", id: str | None = None) -> None:
         super().__init__(id=id)
         self.mode = mode
         self.harakat = harakat
         self.article: Article | None = None
         self.has_translation = False
-        self.matcher = matcher
         self.view = ArticleView((), (), None)
         self.current_match = -1
         self._match_spans: tuple[tuple[int, int], ...] = ()
         self._width = 0
 
     # -- content --------------------------------------------------------------------------
+    def watch_opened(self, opened: OpenedArticle | None) -> None:
+        if opened is None:
+            self.show(None)
+        else:
+            self.show(opened.article, has_translation=opened.has_translation)
+
+    def watch_matcher(self) -> None:
+        """Highlight a search query's matches in the article."""
+        self._match_spans = self._find_matches()
+        self.current_match = -1
+        self._relayout()
+
     def show(self, article: Article | None, *, has_translation: bool = False) -> None:
         self.article = article
         self.has_translation = has_translation
@@ -94,13 +151,6 @@ class ReadingPane(ScrollView, can_focus=True):
         self.current_match = -1
         self._relayout()
         self.scroll_to(y=0, animate=False, immediate=True)
-
-    def set_matcher(self, matcher: Callable[[str], list[tuple[int, int]]] | None) -> None:
-        """Highlight a search query's matches in the article."""
-        self.matcher = matcher
-        self._match_spans = self._find_matches()
-        self.current_match = -1
-        self._relayout()
 
     def _find_matches(self) -> tuple[tuple[int, int], ...]:
         if self.article is None or self.matcher is None:
@@ -137,7 +187,11 @@ class ReadingPane(ScrollView, can_focus=True):
     def _layout_in_background(self, article: Article, width: int) -> None:
         view = self._layout(article, width)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._apply, article, view, width)
+            self.post_message(self.LaidOut(article, view, width))
+
+    def on_reading_pane_laid_out(self, event: LaidOut) -> None:
+        event.stop()
+        self._apply(event.article, event.view, event.width)
 
     def _apply(self, article: Article | None, view: ArticleView, width: int | None = None) -> None:
         if article is not self.article or (width is not None and width != self._width):
@@ -145,6 +199,7 @@ class ReadingPane(ScrollView, can_focus=True):
         self.view = view
         self.virtual_size = Size(self._width, len(view.lines))
         self.refresh()
+        self.refresh_bindings()  # `n` and `t` apply, or not, to what is shown now
 
     def on_resize(self, event: events.Resize) -> None:
         if self.text_width != self._width:
@@ -220,6 +275,15 @@ class ReadingPane(ScrollView, can_focus=True):
         return self.get_component_rich_style(name, partial=True)
 
     # -- actions --------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # None: shown dimmed in the footer, and the key goes on to the screen (`n` then
+        # moves to the next result).
+        if action == "next_match" and not self.view.match_lines:
+            return None
+        if action == "translation" and not self.has_translation:
+            return None
+        return True
+
     def action_next_match(self, step: int) -> None:
         lines = self.view.match_lines
         if not lines:

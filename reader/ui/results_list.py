@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from rich.segment import Segment
 from textual import work
+from textual.message import Message
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
@@ -19,6 +21,19 @@ from reader.ui.rowlist import DATE_CELLS, RowList, short_date
 
 class ResultsList(RowList[Hit]):
     """`search_page(query, offset, limit)` runs in a worker thread and returns results."""
+
+    @dataclass(eq=False)
+    class PageLoaded(Message):
+        query: str
+        generation: int
+        page_no: int
+        hits: list[Hit]
+
+    @dataclass(eq=False)
+    class PageFailed(Message):
+        generation: int
+        page_no: int
+        message: str
 
     row_height = 2
     page_size = 20  # each hit costs a snippet: fetch about a screenful at a time
@@ -56,25 +71,27 @@ class ResultsList(RowList[Hit]):
         try:
             results = self.search_page(query, page_no * self.page_size, self.page_size)
         except Exception as error:  # e.g. the index is being rebuilt: say so, keep running
-            self.app.call_from_thread(self._page_failed, generation, page_no, str(error))
+            self.post_message(self.PageFailed(generation, page_no, str(error)))
             return
         if results is None or get_current_worker().is_cancelled:
             if generation == self._generation:
                 self._loading.discard(page_no)
             return
-        hits = list(results.hits)
-        self.app.call_from_thread(self._page_loaded, query, generation, page_no, hits)
+        self.post_message(self.PageLoaded(query, generation, page_no, list(results.hits)))
 
-    def _page_failed(self, generation: int, page_no: int, message: str) -> None:
-        if generation != self._generation:
+    def on_results_list_page_failed(self, event: PageFailed) -> None:
+        event.stop()
+        if event.generation != self._generation:
             return  # a failure of a list no longer shown
-        self._loading.discard(page_no)
-        self.notify(f"Could not load more results: {message}", severity="error", markup=False)
+        self._loading.discard(event.page_no)
+        self.notify(f"Could not load more results: {event.message}", severity="error", markup=False)
 
-    def _page_loaded(self, query: str, generation: int, page_no: int, hits: list[Hit]) -> None:
-        if query != self.query or generation != self._generation:
+    def on_results_list_page_loaded(self, event: PageLoaded) -> None:
+        event.stop()
+        page_no = event.page_no
+        if event.query != self.query or event.generation != self._generation:
             return  # requested for a list since replaced (a newer search, or a new order)
-        self._pages[page_no] = hits
+        self._pages[page_no] = event.hits
         self._loading.discard(page_no)
         self._strips.clear()
         self.refresh()

@@ -37,18 +37,47 @@ class RowList(ScrollView, Generic[Row], can_focus=True):
     """Base class. `row_count` rows of `row_height` lines each; one row has the cursor."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "cursor_down", "Down", show=False, id="list.down"),
-        Binding("k,up", "cursor_up", "Up", show=False, id="list.up"),
-        Binding("g,home", "first", "Top", show=False, id="list.top"),
-        Binding("G,end", "last", "Bottom", show=False, id="list.bottom"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="list.pagedown"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="list.pageup"),
-        Binding("enter", "select", "Open", id="list.open"),
-        # The app's keys for the row under the cursor, shown in the footer while a list has
-        # focus (the footer cannot hold every key: `?` lists the rest).
-        Binding("r", "app.toggle_read", "Read", id="list.read"),
-        Binding("s", "app.toggle_star", "Star", id="list.star"),
-        Binding("u", "app.toggle_unread_only", "Unread only", id="list.unread"),
+        Binding(
+            "j,down",
+            "cursor_down",
+            "Down",
+            show=False,
+            id="list.down",
+            tooltip="next article or result",
+        ),
+        Binding(
+            "k,up",
+            "cursor_up",
+            "Up",
+            show=False,
+            id="list.up",
+            tooltip="previous article or result",
+        ),
+        Binding("g,home", "first", "Top", show=False, id="list.top", tooltip="top"),
+        Binding("G,end", "last", "Bottom", show=False, id="list.bottom", tooltip="bottom"),
+        Binding(
+            "pagedown", "page(1)", "Page down", show=False, id="list.pagedown", tooltip="page down"
+        ),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="list.pageup", tooltip="page up"),
+        Binding(
+            "enter",
+            "select",
+            "Open",
+            id="list.open",
+            tooltip="open the article (marks it read); clicking a row does too",
+        ),
+        # The screen's keys for the row under the cursor, shown in the footer while a list
+        # has focus (the footer cannot hold every key: `?` lists the rest). They share the
+        # screen's ids, so the keymap remaps both.
+        Binding("r", "screen.toggle_read", "Read", id="app.read", tooltip="toggle read"),
+        Binding("s", "screen.toggle_star", "Star", id="app.star", tooltip="toggle star"),
+        Binding(
+            "u",
+            "screen.toggle_unread_only",
+            "Unread only",
+            id="app.unread",
+            tooltip="show unread only / all",
+        ),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "rowlist--cursor",

@@ -8,19 +8,32 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.reactive import reactive
 from textual.widgets import Input, Static
 
 from reader.history import SearchHistory
 from reader.text.preview import caret_window
+from reader.ui.state import IndexState
+from reader.ui.wording import count
 
 
 class SearchInput(Input):
     """Keeps the value logical (that is what is searched); ↑/↓ recall recent searches."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "history(-1)", "Older search", id="search.older"),
-        Binding("down", "history(1)", "Newer search", id="search.newer"),
-        Binding("escape", "app.back", "Back", id="search.back"),
+        Binding(
+            "up", "history(-1)", "Older search", id="search.older", tooltip="recall older searches"
+        ),
+        Binding(
+            "down", "history(1)", "Newer search", id="search.newer", tooltip="recall newer searches"
+        ),
+        Binding(
+            "escape",
+            "screen.back",
+            "Back",
+            id="search.back",
+            tooltip="clear the search; in an empty box, back to the articles",
+        ),
     ]
 
     def __init__(self, history: SearchHistory, **kwargs: object) -> None:
@@ -43,6 +56,11 @@ class SearchInput(Input):
 
 
 class SearchPane(Vertical):
+    """The status line follows the index state it is bound to; results and errors are
+    shown with `show_status`."""
+
+    index_state: reactive[IndexState] = reactive(IndexState, init=False)
+
     DEFAULT_CSS = """
     SearchPane { height: auto; }
     SearchPane > Input { border: tall $border-blurred; }
@@ -102,6 +120,12 @@ class SearchPane(Vertical):
         line = caret_window(value, caret, width, mode=self.mode, harakat=self.harakat)
         preview.set_class(line.rtl, "rtl")
         preview.update(Text(line.text))  # Text, not a str: never parsed as markup
+
+    def watch_index_state(self, old: IndexState, new: IndexState) -> None:
+        if new.phase == "indexing":
+            self.show_status(f"Indexing {new.done:,} of {count(new.total, 'article')}…")
+        elif old.busy and not new.busy:
+            self.show_status("")
 
     def show_status(self, message: str, *, error: bool = False) -> None:
         status = self.query_one("#status", Static)

@@ -21,7 +21,9 @@ class SourcePicker(ModalScreen[str | None]):
     """Dismisses with a source name, ALL_SOURCES, or None when cancelled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "cancel", "Close", id="sources.close"),
+        Binding(
+            "escape,q", "cancel", "Close", id="sources.close", tooltip="close the source picker"
+        ),
     ]
     DEFAULT_CSS = """
     SourcePicker { align: center middle; }

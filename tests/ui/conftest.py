@@ -36,8 +36,8 @@ async def open_edition(pilot, language: str) -> None:
     app = pilot.app
     row = next(
         i
-        for i in range(app.articles.row_count)
-        if app.store.get(app.articles.row_at(i).id).language == language
+        for i in range(app.main.articles.row_count)
+        if app.session.store.get(app.main.articles.row_at(i).id).language == language
     )
-    app.articles.move_to(row)
+    app.main.articles.move_to(row)
     await pilot.press("enter")

@@ -6,9 +6,11 @@ from datetime import UTC, datetime
 
 from textual.widgets import ContentSwitcher, Input
 
-from reader.models import Article
+from reader.models import Article, Feed
+from reader.sources.refresh import FeedResult, RefreshReport
 from reader.ui.app import NewsReaderApp
 from reader.ui.help import HelpScreen
+from reader.ui.messages import FeedsStored
 from tests.ui.conftest import open_edition
 
 SIZE = (120, 36)
@@ -19,7 +21,7 @@ def row_text(widget, y: int) -> str:
 
 
 def reader_text(app: NewsReaderApp) -> str:
-    return "\n".join(line.plain() for line in app.reader.view.lines)
+    return "\n".join(line.plain() for line in app.main.reader.view.lines)
 
 
 async def settle(pilot) -> None:
@@ -31,10 +33,10 @@ async def test_starts_on_the_bundled_articles(make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert app.articles.row_count == 2
-        assert app.focused is app.articles
-        assert app.reader.article is not None  # the highlighted article is shown at once
-        titles = {row_text(app.articles, 0), row_text(app.articles, 1)}
+        assert app.main.articles.row_count == 2
+        assert app.focused is app.main.articles
+        assert app.main.reader.article is not None  # the highlighted article is shown at once
+        titles = {row_text(app.main.articles, 0), row_text(app.main.articles, 1)}
         assert any("U.S. Warns Iraqi Militants" in t for t in titles)
 
 
@@ -42,22 +44,22 @@ async def test_move_open_marks_read_and_toggles(make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        first = app.articles.current.id
+        first = app.main.articles.current.id
         await pilot.press("j")
-        second = app.articles.current.id
+        second = app.main.articles.current.id
         assert second != first
-        assert app.reader.article.id == second
+        assert app.main.reader.article.id == second
         await pilot.press("k", "G")
-        assert app.articles.current.id == second
+        assert app.main.articles.current.id == second
         await pilot.press("g", "enter")
-        assert app.focused is app.reader
-        assert app.store.get(first).read
+        assert app.focused is app.main.reader
+        assert app.session.store.get(first).read
         await pilot.press("r")
-        assert not app.store.get(first).read
+        assert not app.session.store.get(first).read
         await pilot.press("s")
-        assert app.store.get(first).starred
+        assert app.session.store.get(first).starred
         await pilot.press("s")
-        assert not app.store.get(first).starred
+        assert not app.session.store.get(first).starred
 
 
 async def test_unread_only_hides_read_articles(make_app) -> None:
@@ -66,9 +68,9 @@ async def test_unread_only_hides_read_articles(make_app) -> None:
         await settle(pilot)
         await pilot.press("enter", "shift+tab")  # open the first, back to the list
         await pilot.press("u")
-        assert app.articles.row_count == 1
+        assert app.main.articles.row_count == 1
         await pilot.press("u")
-        assert app.articles.row_count == 2
+        assert app.main.articles.row_count == 2
 
 
 async def test_search_as_you_type_and_next_result(make_app) -> None:
@@ -80,13 +82,13 @@ async def test_search_as_you_type_and_next_result(make_app) -> None:
         await pilot.press(*"Mosul")
         await settle(pilot)
         assert app.query_one("#lists", ContentSwitcher).current == "results"
-        assert app.results.row_count == 1  # only the English edition says Mosul in Latin
-        assert "Mosul" in row_text(app.results, 1) or "Mosul" in row_text(app.results, 0)
+        assert app.main.results.row_count == 1  # only the English edition says Mosul in Latin
+        assert "Mosul" in row_text(app.main.results, 1) or "Mosul" in row_text(app.main.results, 0)
         await pilot.press("enter")
-        assert app.focused is app.results
+        assert app.focused is app.main.results
         await pilot.press("enter")
-        assert app.focused is app.reader
-        assert app.reader.view.match_lines  # the query's matches are highlighted
+        assert app.focused is app.main.reader
+        assert app.main.reader.view.match_lines  # the query's matches are highlighted
         await pilot.press("escape", "escape")
         assert isinstance(app.focused, Input)
         await pilot.press("escape")
@@ -101,11 +103,11 @@ async def test_arabic_search_finds_the_arabic_edition(make_app) -> None:
         await pilot.press("slash")
         await pilot.press(*"الموصل")
         await settle(pilot)
-        assert app.results.row_count == 1
-        hit = app.results.current
-        assert app.store.get(hit.id).language == "ar"
+        assert app.main.results.row_count == 1
+        hit = app.main.results.current
+        assert app.session.store.get(hit.id).language == "ar"
         # the preview line shows the query in visual order, the box keeps it logical
-        assert app.search_pane.input.value == "الموصل"
+        assert app.main.search_pane.input.value == "الموصل"
 
 
 async def test_bad_query_says_what_is_wrong(make_app) -> None:
@@ -114,7 +116,7 @@ async def test_bad_query_says_what_is_wrong(make_app) -> None:
         await settle(pilot)
         await pilot.press("slash", *'"unclosed')
         await settle(pilot)
-        status = app.search_pane.query_one("#status")
+        status = app.main.search_pane.query_one("#status")
         assert status.has_class("error")
         assert str(status.render()).strip()
 
@@ -124,11 +126,11 @@ async def test_translation_link_opens_the_other_edition(make_app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await open_edition(pilot, "en")
-        assert app.reader.view.link_line is not None
+        assert app.main.reader.view.link_line is not None
         await pilot.press("t")
-        assert app.reader.article.language == "ar"
+        assert app.main.reader.article.language == "ar"
         await pilot.press("t")
-        assert app.reader.article.language == "en"
+        assert app.main.reader.article.language == "en"
 
 
 async def test_markup_and_escapes_in_titles_show_literally(make_app) -> None:
@@ -141,7 +143,7 @@ async def test_markup_and_escapes_in_titles_show_literally(make_app) -> None:
     )
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert "[bold red]x[/] [link=file:///etc/passwd]" in row_text(app.articles, 0)
+        assert "[bold red]x[/] [link=file:///etc/passwd]" in row_text(app.main.articles, 0)
         await pilot.press("enter")
         shown = reader_text(app)
         assert "[bold red]x[/] [link=file:///etc/passwd]y[/link]" in shown
@@ -182,8 +184,8 @@ async def test_a_huge_article_opens_without_blocking(make_app) -> None:
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        assert app.reader.article.title == "Huge"
-        assert len(app.reader.view.lines) > 5000
+        assert app.main.reader.article.title == "Huge"
+        assert len(app.main.reader.view.lines) > 5000
 
 
 async def test_recent_searches_are_recalled_with_arrows(make_app) -> None:
@@ -193,18 +195,18 @@ async def test_recent_searches_are_recalled_with_arrows(make_app) -> None:
         await pilot.press("slash", *"Mosul", "enter")
         await settle(pilot)
         await pilot.press("slash")
-        app.search_pane.input.value = ""
+        app.main.search_pane.input.value = ""
         await pilot.press(*"Iraq", "enter")
         await settle(pilot)
         await pilot.press("slash")
-        app.search_pane.input.value = ""
+        app.main.search_pane.input.value = ""
         await pilot.press("up")
-        assert app.search_pane.input.value == "Iraq"
+        assert app.main.search_pane.input.value == "Iraq"
         await pilot.press("up")
-        assert app.search_pane.input.value == "Mosul"
+        assert app.main.search_pane.input.value == "Mosul"
         await pilot.press("down")
-        assert app.search_pane.input.value == "Iraq"
-    assert app.history.path.read_text(encoding="utf-8").split() == ["Mosul", "Iraq"]
+        assert app.main.search_pane.input.value == "Iraq"
+    assert app.main.history.path.read_text(encoding="utf-8").split() == ["Mosul", "Iraq"]
 
 
 async def test_clicking_the_link_line_opens_the_translation(make_app) -> None:
@@ -212,12 +214,12 @@ async def test_clicking_the_link_line_opens_the_translation(make_app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await open_edition(pilot, "en")
-        line = app.reader.view.link_line
-        link = app.reader.view.lines[line]
+        line = app.main.reader.view.link_line
+        link = app.main.reader.view.lines[line]
         column = link.indent + 2 + 1  # inside the label, past the pane's padding
         await pilot.click("#reader", offset=(column, line))
         await pilot.pause()
-        assert app.reader.article.language == "ar"
+        assert app.main.reader.article.language == "ar"
 
 
 async def test_n_jumps_between_matches_in_the_article(make_app) -> None:
@@ -227,15 +229,15 @@ async def test_n_jumps_between_matches_in_the_article(make_app) -> None:
         await pilot.press("slash", *"Iraq")
         await settle(pilot)
         await pilot.press("enter", "enter")
-        assert app.focused is app.reader
-        matches = app.reader.view.match_lines
+        assert app.focused is app.main.reader
+        matches = app.main.reader.view.match_lines
         assert len(matches) > 3
         await pilot.press("n")
-        assert app.reader.current_match == 0
+        assert app.main.reader.current_match == 0
         await pilot.press("n", "n")
-        assert app.reader.current_match == 2
+        assert app.main.reader.current_match == 2
         await pilot.press("N")
-        assert app.reader.current_match == 1
+        assert app.main.reader.current_match == 1
 
 
 async def test_a_damaged_index_is_rebuilt_and_the_search_answered(make_app, session) -> None:
@@ -249,7 +251,7 @@ async def test_a_damaged_index_is_rebuilt_and_the_search_answered(make_app, sess
         await settle(pilot)  # the search fails, the rebuild runs, the search runs again
         await settle(pilot)
         assert app.query_one("#lists", ContentSwitcher).current == "results"
-        assert app.results.row_count == 1
+        assert app.main.results.row_count == 1
 
 
 async def test_mouse_selection_in_the_reading_pane_copies_logical_text(make_app) -> None:
@@ -257,7 +259,7 @@ async def test_mouse_selection_in_the_reading_pane_copies_logical_text(make_app)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await open_edition(pilot, "ar")
-        reader = app.reader
+        reader = app.main.reader
         body = [y for y, line in enumerate(reader.view.lines) if line.role == "body"]
         first, last = body[0], body[2]
         # Drag from the left edge of the paragraph's first line to the left edge of its
@@ -287,23 +289,23 @@ async def test_reading_in_unread_only_keeps_the_list_steady(make_app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("u")
-        assert app.articles.row_count == 7
-        opened = app.articles.current.id
+        assert app.main.articles.row_count == 7
+        opened = app.main.articles.current.id
         await pilot.press("enter", "shift+tab")
-        assert app.store.get(opened).read
-        assert app.articles.current.id == opened  # still there, now marked read
+        assert app.session.store.get(opened).read
+        assert app.main.articles.current.id == opened  # still there, now marked read
         await pilot.press("j")
-        assert app.articles.current.title == "Story 4"  # the next one, none skipped
-        assert app.articles.row_at(app.articles.row_count - 1) is not None
+        assert app.main.articles.current.title == "Story 4"  # the next one, none skipped
+        assert app.main.articles.row_at(app.main.articles.row_count - 1) is not None
 
 
 async def test_notifications_never_read_feed_text_as_markup(make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app._feeds_done(
-            "Feeds refreshed: 0 new, 1 failed (Tech [/b] News: [@click=app.quit]x[/])", True
-        )
+        feed = Feed(id=1, url="http://example.com/feed", title="Tech [/b] News")
+        failed = FeedResult(feed, status="failed", error="[@click=app.quit]x[/]")
+        app.main.post_message(FeedsStored(RefreshReport([failed])))
         await pilot.pause()
         assert app.is_running
         assert any("[/b]" in n.message for n in app._notifications)

@@ -14,10 +14,10 @@ async def test_refresh_adds_articles_and_sources_filter(make_app, session) -> No
         app = make_app()
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            assert app.articles.row_count == 2
+            assert app.main.articles.row_count == 2
             await pilot.press("R")
             await settle(pilot)
-            assert app.articles.row_count == 4
+            assert app.main.articles.row_count == 4
             assert session.index.status(session.store).in_step  # indexed after the refresh
 
             await pilot.press("f")
@@ -28,20 +28,27 @@ async def test_refresh_adds_articles_and_sources_filter(make_app, session) -> No
             assert names == ["Naharnet", "World Wire"]  # the bundled story's source first
             await pilot.press("down", "down", "enter")
             await pilot.pause()
-            assert app.articles.row_count == 2
-            assert {app.articles.row_at(i).source for i in range(2)} == {"World Wire"}
+            assert app.main.articles.row_count == 2
+            assert {app.main.articles.row_at(i).source for i in range(2)} == {"World Wire"}
             await pilot.press("f", "up", "up", "enter")  # back to all sources
             await pilot.pause()
-            assert app.articles.row_count == 4
+            assert app.main.articles.row_count == 4
     finally:
         server.stop()
 
 
-async def test_refresh_with_no_feeds_says_how_to_add_one(make_app) -> None:
+async def test_refresh_with_no_feeds_is_greyed_and_the_palette_says_how_to_add_one(
+    make_app,
+) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        assert app.screen.active_bindings["R"].enabled is False  # greyed: no feeds
         await pilot.press("R")
+        await pilot.pause()
+        assert not any("feeds add" in n.message for n in app._notifications)
+        command = next(c for c in app.get_system_commands(app.screen) if c.title == "Refresh feeds")
+        command.callback()
         await pilot.pause()
         messages = [n.message for n in app._notifications]
         assert any("newsreader feeds add" in m for m in messages)

@@ -14,11 +14,12 @@ from textual.widgets import ContentSwitcher
 from textual.widgets._footer import FooterKey
 
 from reader.models import Article
+from reader.store import ListFilter
 from reader.ui.app import NewsReaderApp
-from reader.ui.help import KEYS, HelpScreen
-from reader.ui.reading_pane import ReadingPane
-from reader.ui.rowlist import RowList
+from reader.ui.help import HelpScreen, help_text
+from reader.ui.keys import key_displays, sections_of
 from reader.ui.search_pane import SearchInput
+from reader.ui.state import IndexState
 from tests.ui.test_app import SIZE
 
 
@@ -50,12 +51,12 @@ async def test_keys_typed_in_one_burst_after_slash_land_in_the_box(make_app) -> 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert app.focused is app.articles
+        assert app.focused is app.main.articles
         burst(app, "/Iraq")  # `q` would quit, `r` toggle read, `a`... if they reached the list
         await settle(pilot)
         assert app.is_running
-        assert app.search_pane.input.value == "Iraq"
-        assert not app.store.get(app.articles.current.id).read
+        assert app.main.search_pane.input.value == "Iraq"
+        assert not app.session.store.get(app.main.articles.current.id).read
         assert app.query_one("#lists", ContentSwitcher).current == "results"
 
 
@@ -65,9 +66,9 @@ async def test_a_slash_in_the_box_is_part_of_the_query(make_app) -> None:
         await settle(pilot)
         burst(app, "/and/or")
         await settle(pilot)
-        assert app.search_pane.input.value == "and/or"
+        assert app.main.search_pane.input.value == "and/or"
         await pilot.press("question_mark")  # in the box `?` is typed, as the footer implies
-        assert app.search_pane.input.value == "and/or?"
+        assert app.main.search_pane.input.value == "and/or?"
 
 
 async def test_slash_on_the_help_screen_leaves_the_search_box_alone(make_app) -> None:
@@ -77,7 +78,7 @@ async def test_slash_on_the_help_screen_leaves_the_search_box_alone(make_app) ->
         await pilot.press("question_mark", "slash")
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
-        assert app.focused is app.articles
+        assert app.focused is app.main.articles
 
 
 def _many_articles(count: int) -> list[Article]:
@@ -101,14 +102,14 @@ async def test_keys_typed_while_the_index_catches_up_land_in_the_box(session) ->
     session.store.add_articles(_many_articles(3000))  # stored, not yet indexed
     app = NewsReaderApp(session, index_in_background=True)
     async with app.run_test(size=SIZE) as pilot:
-        while not app._indexing.is_set():  # the catch-up starts after the first paint
+        while not app.main.index_state.busy:  # the catch-up starts after the first paint
             await pilot.pause(0.05)
         burst(app, "/Iraq")
         await pilot.pause()
-        assert app._indexing.is_set(), "the keys were not read while indexing"
+        assert app.main.index_state.busy, "the keys were not read while indexing"
         await settle(pilot)
         assert app.is_running
-        assert app.search_pane.input.value == "Iraq"
+        assert app.main.search_pane.input.value == "Iraq"
         await settle(pilot)
         assert app.query_one("#lists", ContentSwitcher).current == "results"
 
@@ -137,7 +138,7 @@ async def test_keys_typed_while_a_worker_keeps_the_app_busy_land_in_the_box(
         stop.set()
         await settle(pilot)
         assert app.is_running
-        assert app.search_pane.input.value == "Iraq"
+        assert app.main.search_pane.input.value == "Iraq"
 
 
 # -- 2. a page of the old order after `o` -----------------------------------------------------
@@ -158,7 +159,7 @@ async def test_a_page_requested_before_the_sort_changed_is_dropped(make_app) -> 
         await settle(pilot)
         await pilot.press("slash", *"Basra", "enter")
         await settle(pilot)
-        results = app.results
+        results = app.main.results
         assert results.row_count == 60 and app.focused is results
         page = results.page_size
 
@@ -181,9 +182,11 @@ async def test_a_page_requested_before_the_sort_changed_is_dropped(make_app) -> 
         answer.set()
         await settle(pilot)
 
-        by_date = app.session.index.search("Basra", app.store, limit=page, offset=page, sort="date")
+        by_date = app.session.index.search(
+            "Basra", app.session.store, limit=page, offset=page, sort="date"
+        )
         by_relevance = app.session.index.search(
-            "Basra", app.store, limit=page, offset=page, sort="relevance"
+            "Basra", app.session.store, limit=page, offset=page, sort="relevance"
         )
         expected = [hit.id for hit in by_date.hits]
         assert expected != [hit.id for hit in by_relevance.hits]
@@ -218,7 +221,7 @@ async def test_the_placeholder_names_a_help_key_that_works_from_the_box(make_app
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("slash")
-        box = app.search_pane.input
+        box = app.main.search_pane.input
         assert isinstance(app.focused, SearchInput)
         assert "? for" not in box.placeholder and "F1 help" in box.placeholder
         assert any(box.placeholder in line for line in screen_lines(app)), screen_lines(app)[:4]
@@ -237,16 +240,16 @@ async def test_counts_agree_with_their_number(make_app) -> None:
     app = make_app(Article(title="Lone", body="A lone article.", source="Solo", language="en"))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert app.sub_title == "3 articles"
+        assert app.main.sub_title == "3 articles"
         await pilot.press("slash", *"Mosul")
         await settle(pilot)
-        status = str(app.search_pane.query_one("#status").render())
+        status = str(app.main.search_pane.query_one("#status").render())
         assert status.startswith("1 result,"), status
-        app.articles.reload(app.articles.list_filter.__class__(source="Solo"))
-        app._update_subtitle()
-        assert app.sub_title == "1 article from Solo"
-        app._show_progress(0, 1)
-        status = str(app.search_pane.query_one("#status").render())
+        app.main.list_filter = ListFilter(source="Solo")
+        await pilot.pause()
+        assert app.main.sub_title == "1 article from Solo"
+        app.main.index_state = IndexState("indexing", 0, 1)
+        status = str(app.main.search_pane.query_one("#status").render())
         assert status == "Indexing 0 of 1 article…", status
 
 
@@ -270,31 +273,19 @@ async def test_every_key_in_the_footer_is_shown_whole(make_app, width) -> None:
         assert seen == {"ArticleList", "ReadingPane", "SearchInput", "ResultsList"}
 
 
-def test_help_lists_every_key() -> None:
-    listed = " ".join(key for key, what in KEYS if what).lower()
-    names = {
-        "slash": "/",
-        "question_mark": "?",
-        "escape": "esc",
-        "pagedown": "pgdn",
-        "pageup": "pgup",
-        "down": "↓",
-        "up": "↑",
-    }
-    bindings = [
-        *NewsReaderApp.BINDINGS,
-        *RowList.BINDINGS,
-        *ReadingPane.BINDINGS,
-        *SearchInput.BINDINGS,
-        *HelpScreen.BINDINGS,
-    ]
-    for binding in bindings:
-        assert isinstance(binding, Binding)
-        for key in binding.key.split(","):
-            name = names.get(key, key)
-            tokens = listed.replace(",", " ").split()
-            wanted = name.lower()
-            if len(name) == 1:  # `n` and `N` are different keys
-                tokens = " ".join(k for k, what in KEYS if what).replace(",", " ").split()
-                wanted = name
-            assert wanted in tokens, f"{key} ({binding.description}) is not in help"
+async def test_help_lists_every_key(make_app) -> None:
+    """The help is made from the bindings: every binding's keys and words are in it."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        text = help_text(app).plain
+        lines = text.splitlines()
+        for _, group in sections_of(app):
+            for binding in group:
+                assert isinstance(binding, Binding) and binding.id, binding
+                keys = " / ".join(key_displays(app, binding))
+                what = binding.tooltip or binding.description
+                assert any(line.strip().startswith(keys) and what in line for line in lines), (
+                    f"{binding.id} ({keys} {what}) is not in help"
+                )
+        assert "Search language" in text

@@ -54,9 +54,9 @@ async def test_last_line_of_an_article_is_drawn_at_every_width(make_app) -> None
     async with app.run_test(size=(80, HEIGHT)) as pilot:
         await settle(pilot)
         app.animation_level = "none"
-        pane = app.reader
+        pane = app.main.reader
         for language in ("en", "ar"):
-            app.articles.focus()
+            app.main.articles.focus()
             await open_edition(pilot, language)
             await settle(pilot)
             assert pane.article.language == language
@@ -74,7 +74,7 @@ async def test_keys_with_real_animations_reach_the_last_line(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(80, HEIGHT)) as pilot:
         await settle(pilot)
-        pane = app.reader
+        pane = app.main.reader
         await open_edition(pilot, "en")
         await settle(pilot)
         for width in (70, 80, 110):
@@ -105,7 +105,7 @@ async def test_last_row_of_a_list_is_drawn_at_the_end(make_app) -> None:
     )
     async with app.run_test(size=(80, HEIGHT)) as pilot:
         await settle(pilot)
-        articles = app.articles
+        articles = app.main.articles
         rows, window = articles.row_count, articles.scrollable_content_region.height
         assert articles.max_scroll_y > 0
         articles.scroll_to(y=articles.max_scroll_y - 0.25, animate=False)

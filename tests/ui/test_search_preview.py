@@ -29,7 +29,7 @@ def visual(word: str) -> str:
 
 
 def preview_text(app) -> tuple[str, int]:
-    preview = app.search_pane.query_one("#preview", Static)
+    preview = app.main.search_pane.query_one("#preview", Static)
     return str(preview.render()), preview.size.width
 
 
@@ -38,7 +38,7 @@ async def type_long_query(pilot, query: str) -> str:
     app = pilot.app
     head, last = query.rsplit(" ", 1)
     await pilot.press("slash")
-    search = app.search_pane.input
+    search = app.main.search_pane.input
     search.value = head + " "
     search.cursor_position = len(search.value)
     await pilot.press(*last)

@@ -58,12 +58,12 @@ async def test_the_first_match_shows_whole_at_every_width(make_app, query, artic
         await settle(pilot)
         await pilot.press("slash", *query)
         await settle(pilot)
-        rows = [app.results.row_at(i) for i in range(app.results.row_count)]
+        rows = [app.main.results.row_at(i) for i in range(app.main.results.row_count)]
         hit = next(row for row in rows if row.title == article.title)
         assert word in hit.snippet.text
-        mark = app.results.style_for("rowlist--highlight")
+        mark = app.main.results.style_for("rowlist--highlight")
         for width in range(20, 141):
-            _, snippet_row = app.results.render_row(hit, width, False)
+            _, snippet_row = app.main.results.render_row(hit, width, False)
             runs = [to_logical(run.strip()) for run in highlighted_runs(snippet_row, mark)]
             assert word in runs or word[::-1] in runs, (width, runs)
             assert snippet_row.cell_length == width
