@@ -144,6 +144,13 @@ class Session:
                 result = IndexSync("caught_up", index.catch_up(self.store, progress, cancelled))
         except IndexLockedError as error:
             return IndexSync("locked", note=str(error))
+        except OSError:
+            # A failed write (a full disk) leaves segment files no commit names; they
+            # would hold their space for good. The index as last committed stays usable.
+            from reader.search.storage import remove_unfinished
+
+            remove_unfinished(self.library.index_dir)
+            raise
         if result.action != "in_step" and self.store.meta_get(INDEX_BUILT_KEY) is None:
             self.store.meta_set(INDEX_BUILT_KEY, "1")
         if warm and not (cancelled and cancelled()):

@@ -179,15 +179,19 @@ _SALVAGE_TABLES = ("articles", "feeds", "meta")
 
 def salvage(source: Path, target: Path) -> SalvageResult:
     """Copy every row that can still be read from a damaged library into a new file at
-    `target` (which must not exist). The new file gets the current schema (a new `Store`
-    on it), then rows are copied table by table, row by row, walking rowids so that one
-    unreadable page loses only the rows on it. The article count is returned."""
-    from reader.store.store import Store
+    `target` (which must not exist). The new file gets the current schema, then rows are
+    copied table by table, walking rowids, so that one unreadable page loses only the rows
+    on it. The original file is never written."""
+    from reader.store.migrations import migrate
 
     target = Path(target)
     if target.exists():
         raise FileExistsError(17, "already exists", str(target))
-    Store(target).close()  # the schema
+    fresh = sqlite3.connect(target)
+    try:
+        migrate(fresh, 0)  # the current schema, as a new Store makes it
+    finally:
+        fresh.close()
     work = target.with_name(f".{target.name}.source")
     _readable_copy(Path(source), work)
     src = sqlite3.connect(f"file:{work}?mode=ro", uri=True)
