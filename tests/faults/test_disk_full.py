@@ -15,7 +15,9 @@ PER_PART = 300  # about 0.6 MB of JSON each; with the index, the 20 MB disk fill
 
 def _parts(folder: Path) -> list[Path]:
     rng = random.Random(11)
-    words = ["".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=rng.randint(3, 9))) for _ in range(5000)]
+    words = [
+        "".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=rng.randint(3, 9))) for _ in range(5000)
+    ]
     paths = []
     for part in range(PARTS):
         records = [
