@@ -18,12 +18,15 @@ from typing import IO, TYPE_CHECKING, Literal
 from reader.config import Library, Settings, load_settings
 from reader.models import Article, ArticleRow, Feed
 from reader.store import Store
+from reader.store.health import is_read_only_fs
 
 if TYPE_CHECKING:
     from reader.search.index import SearchIndex
     from reader.sources.refresh import Progress, RefreshOptions, RefreshReport
 
 SEEDED_KEY = "seeded"  # "1": the seeds were added; "0": the library had articles already
+INDEX_BUILT_KEY = "index_built"  # "1" once an index was built: its absence is then damage
+NOT_BUILT = "the index has not been built yet"  # SearchIndex.status's reason for no index
 SEED_DETAILS_KEY = "seed_details"  # source and date given to seeds stored without them
 
 CountProgress = Callable[[int, int], None]  # (done, total); total 0 while unknown
@@ -37,13 +40,17 @@ class IndexSync:
     process is writing the index; `note` says so, and searches use the index as it is).
     """
 
-    action: Literal["in_step", "caught_up", "rebuilt", "locked"]
+    action: Literal["in_step", "caught_up", "rebuilt", "locked", "read_only"]
     indexed: int = 0
     note: str = ""
+    # Set when the index was rebuilt because it was damaged or missing: what was wrong.
+    repaired: str = ""
 
     @property
     def locked(self) -> bool:
-        return self.action == "locked"
+        """The index could not be written (another writer, or a read-only library): it is
+        searched as it is."""
+        return self.action in ("locked", "read_only")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,9 +72,15 @@ class Session:
 
     @cached_property
     def store(self) -> Store:
-        store = Store(self.library.database)
-        self.seeds_added = _seed(store)
+        store = Store.open(self.library.database)
+        if not store.read_only:
+            self.seeds_added = _seed(store)
         return store
+
+    @property
+    def read_only(self) -> bool:
+        """The library's database cannot be written (a read-only file or file system)."""
+        return self.store.read_only or is_read_only_fs(self.library.home)
 
     @cached_property
     def index(self):  # -> SearchIndex; imported lazily to keep start-up light
@@ -110,21 +123,57 @@ class Session:
         from reader.search.index import IndexLockedError
 
         index: SearchIndex = self.index
+        moved = self._clear_index_path()
         try:
             status = index.status(self.store)
             if status.in_step and not rebuild:
                 result = IndexSync("in_step")
+            elif self.read_only:
+                return IndexSync(
+                    "read_only",
+                    note="the library is read-only, so the search index cannot be updated",
+                )
             elif rebuild or status.needs_rebuild:
+                repaired = moved or self._damage_reason(status.reason)
                 result = IndexSync(
-                    "rebuilt", index.rebuild(self.store, progress, cancelled=cancelled)
+                    "rebuilt",
+                    index.rebuild(self.store, progress, cancelled=cancelled),
+                    repaired="" if rebuild else repaired,
                 )
             else:
                 result = IndexSync("caught_up", index.catch_up(self.store, progress, cancelled))
         except IndexLockedError as error:
             return IndexSync("locked", note=str(error))
+        except OSError:
+            # A failed write (a full disk) leaves segment files no commit names; they
+            # would hold their space for good. The index as last committed stays usable.
+            from reader.search.storage import remove_unfinished
+
+            remove_unfinished(self.library.index_dir)
+            raise
+        if result.action != "in_step" and self.store.meta_get(INDEX_BUILT_KEY) is None:
+            self.store.meta_set(INDEX_BUILT_KEY, "1")
         if warm and not (cancelled and cancelled()):
             index.warm_up()
         return result
+
+    def _clear_index_path(self) -> str:
+        """Something that is not a folder where the index belongs (a file, a link to
+        nothing) is moved aside, so the index can be rebuilt there. Returns what was done."""
+        path = self.library.index_dir
+        if path.is_dir() or not (path.exists() or path.is_symlink()) or self.read_only:
+            return ""
+        aside = path.with_name(f"index.not-a-folder.{os.getpid()}")
+        os.replace(path, aside)
+        return f"{path} was not a folder (moved aside to {aside.name})"
+
+    def _damage_reason(self, reason: str) -> str:
+        """Why a rebuild repairs something, or "" when the index was simply never built."""
+        if reason != NOT_BUILT:
+            return reason
+        if self.store.meta_get(INDEX_BUILT_KEY) is not None:
+            return f"the index folder {self.library.index_dir} was missing"
+        return ""
 
     # -- articles -------------------------------------------------------------------------
     def open_article(self, article_id: int, *, mark_read: bool = True) -> OpenedArticle | None:

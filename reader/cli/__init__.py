@@ -9,16 +9,19 @@ entry point, `reader.__main__`, hands `run` the function that opens the app.
 from __future__ import annotations
 
 import argparse
+import errno
+import sqlite3
 import sys
 from collections.abc import Callable
 from typing import Any
 
 from reader import __version__
-from reader.cli import feeds, library
+from reader.cli import feeds, library, maintenance
 from reader.cli.common import CliError
 from reader.config import BIDI_MODES, ConfigError, library_home, load_settings
 from reader.session import Session
 from reader.store import StoreError
+from reader.store.health import describe_database_error
 
 __all__ = ["AppLauncher", "CliError", "build_parser", "run"]
 
@@ -57,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
     library.register(sub)
     feeds.register(sub)
+    maintenance.register(sub)
     return parser
 
 
@@ -75,17 +79,20 @@ def run(argv: list[str], *, app: AppLauncher | None = None, session: Session | N
     if args.func is None and app is None:
         parser.error("a command is needed here (the app opens from the `newsreader` command)")
     opened: Session | None = None
+    database: Any = session.library.database if session is not None else "of the library"
     try:
         if session is None:
             home = library_home(getattr(args, "home", None))
+            database = home.database
             session = opened = Session(home, load_settings(home, getattr(args, "bidi", None)))
-            session.ensure_seeded()  # a new library gets the bundled articles, whatever the command
+            if not getattr(args, "raw", False):  # doctor and backup work on damaged files
+                session.ensure_seeded()  # a new library gets the bundled articles
         if args.func is None:
             assert app is not None
             return app(session)
         return args.func(args, session)
     except BaseException as error:
-        status = _exit_status(error)
+        status = _exit_status(error, database)
         if status is None:
             raise
         return status
@@ -94,7 +101,7 @@ def run(argv: list[str], *, app: AppLauncher | None = None, session: Session | N
             opened.close()
 
 
-def _exit_status(error: BaseException) -> int | None:
+def _exit_status(error: BaseException, database: Any = "of the library") -> int | None:
     """The one place a failure becomes a message: `newsreader: error: …` on one line, and the
     exit status. None: not a failure we report (a bug, or an exit): it goes on up."""
     if isinstance(error, OverflowError):
@@ -105,6 +112,19 @@ def _exit_status(error: BaseException) -> int | None:
         return 130
     if isinstance(error, BrokenPipeError):
         return 0
+    if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+        where = f" ({error.filename})" if error.filename else ""
+        print(
+            f"newsreader: error: the disk is full{where}; what was stored before is kept: "
+            "free some space and try again",
+            file=sys.stderr,
+        )
+        return 1
+    if isinstance(error, sqlite3.Error):
+        # A database failure after opening (damage found by a query, a full disk, a
+        # read-only file): said once, in words, with what to do.
+        print(f"newsreader: error: {describe_database_error(error, database)}", file=sys.stderr)
+        return 1
     if not isinstance(error, CliError | ConfigError | StoreError | OSError):
         if not isinstance(error, Exception):
             return None
@@ -112,5 +132,9 @@ def _exit_status(error: BaseException) -> int | None:
 
         if not isinstance(error, SearchError):
             return None
-    print(f"newsreader: error: {error}", file=sys.stderr)
+    print(f"newsreader: error: {_one_line(str(error))}", file=sys.stderr)
     return 1
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

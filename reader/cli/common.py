@@ -129,4 +129,12 @@ def sync_index(session: Session, *, rebuild: bool = False) -> IndexSync:
         return "Indexing"
 
     with progress(label) as update:
-        return session.sync_index(update, rebuild=rebuild)
+        synced = session.sync_index(update, rebuild=rebuild)
+    if synced.repaired:
+        from reader.text.sanitize import clean_line
+
+        note(
+            f"the search index was rebuilt from the library ({synced.indexed} articles): "
+            + clean_line(synced.repaired)
+        )
+    return synced

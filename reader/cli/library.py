@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -102,7 +103,17 @@ def cmd_import(args: argparse.Namespace, session: Session) -> int:
         print(_duplicates_line(report))
     for failure in report.failures:
         print(f"failed: {failure.origin}: {failure.reason}", file=sys.stderr)
-    if report.added and not args.no_index:
+    if report.stopped:
+        from reader.store.health import describe_database_error
+
+        reason = describe_database_error(
+            sqlite3.OperationalError(report.stopped), session.library.database
+        )
+        raise CliError(
+            f"import stopped: {reason}; {counted(report.not_imported, 'file')} not imported "
+            "(import them again: what is already stored counts as duplicates)"
+        )
+    if not args.no_index:  # also when nothing was added: an index left behind catches up
         _sync_for_search(session)
     return 0 if report.ok else 1
 

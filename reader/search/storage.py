@@ -36,6 +36,7 @@ __all__ = [
     "create_index",
     "open_index",
     "read_meta",
+    "remove_unfinished",
     "write_meta",
     "writer_lock",
 ]
@@ -157,3 +158,29 @@ def writer_lock(path: Path, timeout: float) -> Iterator[None]:
         yield
     finally:
         lock.release()
+
+
+def remove_unfinished(path: Path) -> int:
+    """Delete the files of writes that never committed (a commit that failed, on a full
+    disk for one): segment files no table of contents names and Whoosh's temporary folder.
+    They would otherwise hold their disk space for good. Only while holding the writer lock
+    (another writer's files in progress are not ours to delete); does nothing when the
+    lock is taken. Returns the number of entries removed."""
+    if not path.is_dir():
+        return 0
+    try:
+        with writer_lock(path, 0.0):
+            storage = _storage(path)
+            try:
+                generation = wi.TOC._latest_generation(storage, wi._DEF_INDEX_NAME)  # noqa: SLF001
+                toc = wi.TOC.read(storage, wi._DEF_INDEX_NAME, generation)  # noqa: SLF001
+            except Exception:  # no readable TOC: the next rebuild wipes the folder anyway
+                return 0
+            before = set(os.listdir(path))
+            wi.clean_files(storage, wi._DEF_INDEX_NAME, generation, toc.segments)  # noqa: SLF001
+            temporary = path / f"{wi._DEF_INDEX_NAME}.tmp"  # noqa: SLF001
+            if temporary.is_dir():
+                shutil.rmtree(temporary, ignore_errors=True)
+            return len(before - set(os.listdir(path)))
+    except IndexLockedError:
+        return 0

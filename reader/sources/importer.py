@@ -89,10 +89,14 @@ class ImportReport:
     same_guid: int = 0  # duplicates by kind: see reader.store
     same_link: int = 0
     same_text: int = 0
+    # Why the import stopped before the end (the database cannot be written: disk full,
+    # read-only, damaged); "" when it ran to the end. Batches stored before are kept.
+    stopped: str = ""
+    not_imported: int = 0  # files and members not reached after a stop
 
     @property
     def ok(self) -> bool:
-        return not self.failures
+        return not self.failures and not self.stopped
 
 
 @dataclass(frozen=True, slots=True)
@@ -390,6 +394,12 @@ class _Importer:
                 self.done += 1
             self.current = ""
             self.flush(notify=False)
+        except sqlite3.DatabaseError as error:
+            # The database refuses writes (disk full, read-only, damaged): every batch
+            # committed before stays; the batch in hand was rolled back. Stop here.
+            self.report.stopped = str(error) or type(error).__name__
+            self.report.not_imported = len(units) - self.done
+            self.batch, self.origins = [], []
         finally:
             self.close()
         self.notify()

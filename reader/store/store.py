@@ -18,6 +18,7 @@ older library when `reader.store.migrations` brings it up to date.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from reader.models import Article, ArticleRow, Feed
+from reader.store.health import describe_database_error, is_read_only_fs
 from reader.store.migrations import migrate, schema_version
 from reader.store.records import (
     ARTICLE_COLUMNS,
@@ -91,9 +93,13 @@ class Store:
     def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
         self.path = Path(path)
         self._lock = threading.RLock()
+        # Read-only: the file cannot be changed. On a read-only file system SQLite cannot
+        # create the WAL's shared-memory file, so the file is opened as immutable there.
+        self.read_only = read_only
         try:
             if read_only:
-                uri = f"file:{self.path}?mode=ro"
+                immutable = "&immutable=1" if is_read_only_fs(self.path) else ""
+                uri = f"file:{self.path}?mode=ro{immutable}"
                 self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -106,11 +112,24 @@ class Store:
             else:
                 self._check_version()
         except sqlite3.DatabaseError as error:
-            raise StoreError(
-                f"cannot open the library database {self.path}: {error}. "
-                "If another newsreader is importing, wait and try again; if the file is "
-                "damaged, move it aside and re-import."
-            ) from error
+            with contextlib.suppress(Exception):
+                self._db.close()
+            raise StoreError(describe_database_error(error, self.path)) from error
+
+    @classmethod
+    def open(cls, path: Path | str) -> Store:
+        """Open for writing, or read-only when the file or its file system cannot be
+        written (`read_only` then says so). Raises StoreError."""
+        path = Path(path)
+        try:
+            return cls(path)
+        except StoreError as error:
+            cause = error.__cause__
+            text = str(cause).lower()
+            unwritable = "readonly" in text or "read-only" in text or "unable to open" in text
+            if not (unwritable and path.exists()):
+                raise
+        return cls(path, read_only=True)
 
     # -- schema ---------------------------------------------------------------------------
     def _check_version(self) -> int:

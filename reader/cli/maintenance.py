@@ -1,0 +1,272 @@
+"""Keeping a library healthy: `doctor` (check, and repair what can be repaired) and
+`backup` (a consistent copy, safe while the app runs)."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import fcntl
+import os
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from reader.cli.common import CliError, file_error, sync_index
+from reader.session import Session
+from reader.store import StoreError
+from reader.store.health import (
+    backup,
+    check_integrity,
+    checkpoint,
+    describe_database_error,
+    is_read_only_fs,
+    salvage,
+)
+from reader.text.plural import counted
+
+# Lock files of a library: the app's, and the index writer's two (ours and Whoosh's).
+_INDEX_LOCKS = ("newsreader-writer.lock", "MAIN_WRITELOCK")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "doctor", help="check the library (database, index, locks) and repair what can be"
+    )
+    p.add_argument(
+        "--salvage",
+        action="store_true",
+        help="when the database is damaged, copy what is readable into a new database, "
+        "keep the damaged file beside it, and use the new one",
+    )
+    p.set_defaults(func=cmd_doctor, raw=True)
+
+    p = sub.add_parser("backup", help="write a consistent copy of the library database")
+    p.add_argument("path", metavar="PATH")
+    p.add_argument("--force", action="store_true", help="overwrite PATH if it exists")
+    p.set_defaults(func=cmd_backup, raw=True)
+
+
+# -- doctor -------------------------------------------------------------------------------
+class _Report:
+    def __init__(self) -> None:
+        self.broken = False
+
+    def ok(self, what: str) -> None:
+        print(f"ok       {what}")
+
+    def fixed(self, what: str) -> None:
+        print(f"repaired {what}")
+
+    def bad(self, what: str) -> None:
+        self.broken = True
+        print(f"broken   {what}")
+
+    def info(self, what: str) -> None:
+        print(f"         {what}")
+
+
+def cmd_doctor(args: argparse.Namespace, session: Session) -> int:
+    report = _Report()
+    library = session.library
+    database = library.database
+    read_only = is_read_only_fs(database)
+    if read_only:
+        report.info(f"the library folder {library.home} is on a read-only file system")
+
+    _check_locks(session, report, read_only)
+    sound = _check_database(session, report, args.salvage, read_only)
+    if sound:
+        _check_index(session, report)
+    else:
+        report.info("the search index is not checked while the database is damaged")
+    print("the library is healthy" if not report.broken else "the library needs attention")
+    return 1 if report.broken else 0
+
+
+def _check_database(session: Session, report: _Report, want_salvage: bool, ro: bool) -> bool:
+    database = session.library.database
+    if not database.exists():
+        report.ok(f"database {database}: none yet (created at the first command)")
+        return True
+    integrity = check_integrity(database, read_only=ro)
+    if integrity.ok:
+        report.ok(f"database {database}: quick_check and integrity_check passed")
+    else:
+        problems = integrity.problems
+        shown = "; ".join(problems[:3]) + (f" (and {len(problems) - 3} more)" * (len(problems) > 3))
+        damaged = f"database {database} is damaged: {shown}"
+        if want_salvage and not ro:
+            report.info(damaged)
+        else:
+            report.bad(damaged)
+        if not want_salvage:
+            report.info(
+                "run `newsreader doctor --salvage` to copy every readable article into a new "
+                "database (the damaged file is kept), or restore a backup made with "
+                "`newsreader backup`"
+            )
+            return False
+        return _salvage(session, report, ro)
+    try:
+        store = session.store
+    except StoreError as error:
+        report.bad(str(error))
+        return False
+    if store.read_only or ro:
+        report.info("the database is read-only: nothing can be repaired in it")
+        return True
+    try:
+        busy, frames, written = checkpoint(database)
+    except sqlite3.Error as error:
+        report.bad(f"write-ahead log checkpoint failed: {describe_database_error(error, database)}")
+        return True
+    if busy:
+        report.info(f"write-ahead log: {frames} frames, checkpoint blocked by another reader")
+    else:
+        report.ok(f"write-ahead log checkpointed ({counted(written, 'page')} written back)")
+    return True
+
+
+def _salvage(session: Session, report: _Report, read_only: bool) -> bool:
+    database = session.library.database
+    if read_only:
+        report.bad("cannot salvage on a read-only file system")
+        return False
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    new = database.with_name(f"library.salvaged-{stamp}.sqlite3")
+    try:
+        result = salvage(database, new)
+    except (sqlite3.Error, OSError, StoreError) as error:
+        new.unlink(missing_ok=True)
+        report.bad(f"salvage failed: {error}")
+        return False
+    if result.articles == 0 and "articles" in result.lost_tables:
+        new.unlink(missing_ok=True)
+        report.bad(
+            "nothing could be salvaged (the file's first page, which lists its tables, is "
+            "unreadable); the damaged file is left as it is: restore a backup made with "
+            "`newsreader backup`"
+        )
+        return False
+    check = check_integrity(new)
+    if not check.ok:
+        report.bad(f"the salvaged copy {new} is not sound either; restore a backup")
+        return False
+    aside = database.with_name(f"library.damaged-{stamp}.sqlite3")
+    os.replace(database, aside)
+    for suffix in ("-wal", "-shm"):  # the damaged file's log belongs to it
+        log = database.with_name(database.name + suffix)
+        if log.exists():
+            os.replace(log, aside.with_name(aside.name + suffix))
+    os.replace(new, database)
+    lost = f"; tables that could not be read: {', '.join(result.lost_tables)}"
+    report.fixed(
+        f"database: salvaged {counted(result.articles, 'article')} and "
+        f"{counted(result.feeds, 'feed')} into a new {database.name}; the damaged file is "
+        f"kept as {aside.name}" + (lost if result.lost_tables else "")
+    )
+    return True
+
+
+def _check_locks(session: Session, report: _Report, read_only: bool) -> None:
+    """Locks are flock()s, released by the system when their process dies, so a lock file
+    nobody holds is a leftover. The app's lock file names its process: one naming a dead
+    process is removed. The index's lock files hold no pid and are left alone when free."""
+    library = session.library
+    for path in [library.lock_file] + [library.index_dir / name for name in _INDEX_LOCKS]:
+        if not path.is_file():
+            continue
+        pid = _pid_in(path)
+        if _held(path):
+            who = f" (pid {pid})" if pid else ""
+            report.ok(f"lock {path.name} is held by a running newsreader{who}")
+            continue
+        if path != library.lock_file or pid is None or _alive(pid):
+            continue
+        if read_only:
+            report.info(f"stale lock {path} of dead process {pid} cannot be removed: read-only")
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+        report.fixed(f"removed the stale lock {path.name} of process {pid}, no longer running")
+
+
+def _held(path: Path) -> bool:
+    """Whether a live process holds the flock on `path` (as the app and the index writer
+    take it)."""
+    try:
+        with open(path, "rb") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                return True
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    except OSError:
+        return False
+    return False
+
+
+def _pid_in(path: Path) -> int | None:
+    try:
+        text = path.read_text("utf-8", errors="replace").strip()
+    except OSError:
+        return None
+    return int(text) if text.isdigit() else None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _check_index(session: Session, report: _Report) -> None:
+    try:
+        status = session.index.status(session.store)
+    except (sqlite3.Error, StoreError) as error:
+        report.bad(f"the search index cannot be compared with the library: {error}")
+        return
+    if status.in_step:
+        report.ok(f"search index in step ({counted(status.doc_count, 'article')})")
+        return
+    if session.read_only:
+        report.bad(f"search index: {status.reason}; cannot update it, the library is read-only")
+        return
+    try:
+        synced = sync_index(session, rebuild=status.needs_rebuild)
+    except OSError as error:
+        report.bad(f"search index: {status.reason}; updating it failed: {file_error(error)}")
+        return
+    if synced.locked:
+        report.bad(f"search index: {status.reason}; {synced.note}")
+    elif status.needs_rebuild:
+        report.fixed(
+            f"search index rebuilt ({counted(synced.indexed, 'article')}): {status.reason}"
+        )
+    else:
+        report.fixed(f"search index caught up ({counted(synced.indexed, 'article')} indexed)")
+
+
+# -- backup -------------------------------------------------------------------------------
+def cmd_backup(args: argparse.Namespace, session: Session) -> int:
+    database = session.library.database
+    if not database.exists():
+        raise CliError(f"there is no library database at {database} to back up")
+    target = Path(args.path).expanduser()
+    if target.resolve() == database.resolve():
+        raise CliError("the backup cannot be written over the library database itself")
+    try:
+        result = backup(database, target, force=args.force)
+    except FileExistsError as error:
+        raise CliError(f"{target} already exists; add --force to overwrite it") from error
+    except IsADirectoryError as error:
+        raise CliError(f"{target} is a folder; give a file name") from error
+    except OSError as error:
+        raise file_error(error) from error
+    size = result.bytes / 1_000_000
+    print(f"backed up {counted(result.articles, 'article')} to {result.path} ({size:.1f} MB)")
+    return 0
