@@ -173,6 +173,18 @@ def _search_record(results: Any) -> dict[str, Any]:
     }
 
 
+def _search_repairing(session: Session, query: str, limit: int, sort: str) -> Any:
+    """Search; damage that only this search found is rebuilt from the store, then asked
+    again, once (the index remembers the damage, so the next sync rebuilds it)."""
+    from reader.search.index import IndexCorruptError
+
+    try:
+        return session.index.search(query, session.store, limit=limit, sort=sort)
+    except IndexCorruptError:
+        _sync_for_search(session)
+        return session.index.search(query, session.store, limit=limit, sort=sort)
+
+
 def cmd_search(args: argparse.Namespace, session: Session) -> int:
     from reader.search.query import QueryError
 
@@ -184,7 +196,7 @@ def cmd_search(args: argparse.Namespace, session: Session) -> int:
     draw = _drawer(session)
     for query in queries:  # one answer per line read, blank lines too (as an error)
         try:
-            results = session.index.search(query, session.store, limit=args.limit, sort=args.sort)
+            results = _search_repairing(session, query, args.limit, args.sort)
         except QueryError as error:
             failed = True
             if args.json:
