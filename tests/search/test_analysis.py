@@ -6,12 +6,9 @@ import pickle
 
 import pytest
 
-from reader.search.analysis import (
-    FIELD_BREAK,
-    TITLE_WEIGHT,
+from reader.search.analysis import FIELD_BREAK, TITLE_WEIGHT, BilingualAnalyzer, PlainAnalyzer
+from reader.search.arabic import (
     ArabicLightStemmer,
-    BilingualAnalyzer,
-    PlainAnalyzer,
     WawStems,
     derive_waw_stems,
     light10,
