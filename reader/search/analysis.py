@@ -12,7 +12,7 @@ does not match harakat, which would split كَتَبَ into letters), and report
 character offsets into the original text, so phrases and highlighting work.
 
 The analyzer is pickled into Whoosh's schema: it keeps no state worth pickling (the
-PyStemmer objects and the term cache are built lazily, per thread for the stemmer).
+PyStemmer objects are built lazily, one per thread; the term cache belongs to the class).
 """
 
 from __future__ import annotations
@@ -152,8 +152,27 @@ def is_arabic_token(raw: str) -> bool:
     return ("\u0600" <= c <= "\u08ff" or "\ufb50" <= c <= "\ufeff") and not c.isdigit()
 
 
-_CACHE_LIMIT = 100_000
+# Raw token -> term, one cache per analyzer class, shared by its instances (the schema's,
+# the query parser's, the snippets'), since the terms depend on the class alone. Measured
+# (benchmarks/bench_term_cache.py, 5k BBC + SaudiNewsNet articles): ~200 bytes an entry;
+# indexing hit rate 91% at 100k entries (19 MiB), 88% at 50k (9.4 MiB), 82% at 20k. A
+# full cache is emptied (the hot words come straight back), and SearchIndex empties it
+# after each indexing run, whose rare words nobody searches for.
+TERM_CACHE_LIMIT = 50_000
 _MISSING = object()
+_TERM_CACHES: list[dict[str, str | None]] = []
+
+
+def clear_caches() -> None:
+    """Empty every analyzer's term cache (in place: hot loops may hold a bound `get`)."""
+    for cache in _TERM_CACHES:
+        cache.clear()
+
+
+def _new_term_cache() -> dict[str, str | None]:
+    cache: dict[str, str | None] = {}
+    _TERM_CACHES.append(cache)
+    return cache
 
 
 class BilingualAnalyzer(Analyzer):
@@ -162,9 +181,13 @@ class BilingualAnalyzer(Analyzer):
     # Class-level switches and lazily built state: pickling stores none of it.
     stemming = True
     stopping = True
-    _cache: dict[str, str | None] | None = None
+    _cache: dict[str, str | None] = _new_term_cache()
     _local: threading.local | None = None
     _arabic: ArabicLightStemmer | None = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._cache = _new_term_cache()  # other switches, other terms
 
     def __init__(self) -> None:
         pass
@@ -192,6 +215,13 @@ class BilingualAnalyzer(Analyzer):
             stemmer = local.english = Stemmer.Stemmer("english")
         return stemmer
 
+    def _arabic_stemmer(self) -> ArabicLightStemmer:
+        # Built on first use: loading its data costs a few ms that English-only use skips.
+        arabic = self._arabic
+        if arabic is None:
+            arabic = self._arabic = ArabicLightStemmer()
+        return arabic
+
     def _compute(self, raw: str) -> str | None:
         if is_arabic_token(raw):
             word = normalize_arabic(raw)
@@ -199,10 +229,7 @@ class BilingualAnalyzer(Analyzer):
                 return None
             if not self.stemming:
                 return word
-            arabic = self._arabic
-            if arabic is None:
-                arabic = self._arabic = ArabicLightStemmer()
-            return arabic.stem(word)
+            return self._arabic_stemmer().stem(word)
         word = _fold_other(raw)
         if not word or (self.stopping and word in ENGLISH_STOP_WORDS):
             return None
@@ -212,20 +239,16 @@ class BilingualAnalyzer(Analyzer):
 
     def cache(self) -> dict[str, str | None]:
         """The raw token → term cache (for hot loops that inline `term`)."""
-        if self._cache is None:
-            self._cache = {}
         return self._cache
 
     def term(self, raw: str) -> str | None:
         """The indexed term for one raw token, or None for a stop word."""
         cache = self._cache
-        if cache is None:
-            cache = self._cache = {}
         result = cache.get(raw, _MISSING)
         if result is _MISSING:
             result = self._compute(raw)
-            if len(cache) >= _CACHE_LIMIT:
-                cache.clear()  # crude bound; the hot words come straight back
+            if len(cache) >= TERM_CACHE_LIMIT:
+                cache.clear()
             cache[raw] = result
         return result  # type: ignore[return-value]
 
@@ -256,10 +279,7 @@ class BilingualAnalyzer(Analyzer):
             if is_arabic_token(token):
                 word = normalize_arabic(token)
                 if self.stemming:
-                    arabic = self._arabic
-                    if arabic is None:
-                        arabic = self._arabic = ArabicLightStemmer()
-                    word = arabic.strip_prefix(word)
+                    word = self._arabic_stemmer().strip_prefix(word)
                 forms.append(word)
                 if self.stemming:
                     forms.append(light10_suffixes(word))

@@ -123,18 +123,14 @@ class _Compiler:
         kind = node.kind
         if kind == "group":
             return self.compile(node.children[0], top=False, positive=positive)
-        if kind == "and":
-            parts = [self.compile(c, top=top, positive=positive) for c in node.children]
+        if kind in ("and", "or"):
+            # Filters directly under a top-level AND still narrow the whole search.
+            inner_top = top and kind == "and"
+            parts = [self.compile(c, top=inner_top, positive=positive) for c in node.children]
             kept = [p for p in parts if p is not None]
-            if not kept:
-                return None
-            return kept[0] if len(kept) == 1 else wq.And(kept)
-        if kind == "or":
-            parts = [self.compile(c, top=False, positive=positive) for c in node.children]
-            kept = [p for p in parts if p is not None]
-            if not kept:
-                return None
-            return kept[0] if len(kept) == 1 else wq.Or(kept)
+            if len(kept) <= 1:
+                return kept[0] if kept else None
+            return wq.And(kept) if kind == "and" else wq.Or(kept)
         if kind == "not":
             child = node.children[0]
             if child.kind == "filter" and top:
