@@ -38,12 +38,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_search import default_corpora, load_saudinewsnet  # noqa: E402
 
-from reader.search.analysis import (  # noqa: E402
+from reader.search.analysis import TOKEN_PATTERN, is_arabic_token  # noqa: E402
+from reader.search.arabic import (  # noqa: E402
     ARABIC_STOP_WORDS,
-    TOKEN_PATTERN,
     ArabicLightStemmer,
     derive_waw_stems,
-    is_arabic_token,
     light10,
     light10_suffixes,
     normalize_arabic,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from whoosh import index as wi
 
 from reader.models import Article, Hit
+from reader.search.analysis import clear_caches
 from reader.search.collect import collect, filter_sets
 from reader.search.doctable import DocTable
 from reader.search.errors import (
@@ -231,10 +232,9 @@ class SearchIndex:
         segments and slightly slower queries. It forks, which is only safe in a process
         with no other busy threads (the CLI's reindex, not the app), hence off by default.
         """
-        with self._writer_lock(timeout):
-            self._wipe()
+        with self._indexing_run(store, rebuild=True, timeout=timeout) as fresh:
             return self._index_changes(
-                store, progress, cancelled, fresh=True, procs=procs, timeout=timeout
+                store, progress, cancelled, fresh=fresh, procs=procs, timeout=timeout
             )
 
     def catch_up(
@@ -249,18 +249,33 @@ class SearchIndex:
         """Index what changed in the store since the last commit (rebuilding when the
         index is missing, damaged or from another version). Resumable: progress is
         recorded after every commit. Returns the number of articles indexed."""
-        with self._writer_lock(timeout):
-            with self._lock:
-                meta, ix, reason, _ = self._assess(store)
-            if reason or meta is None or ix is None:
-                self._wipe()
-                return self._index_changes(
-                    store, progress, cancelled, fresh=True, procs=procs, timeout=timeout
-                )
-            fresh = meta.seq == 0 and ix.doc_count_all() == 0
+        with self._indexing_run(store, rebuild=False, timeout=timeout) as fresh:
             return self._index_changes(
                 store, progress, cancelled, fresh=fresh, procs=procs, timeout=timeout
             )
+
+    @contextlib.contextmanager
+    def _indexing_run(self, store: Store, *, rebuild: bool, timeout: float) -> Iterator[bool]:
+        """Holds the writer lock for one run and yields whether it indexes from scratch
+        (wiping the index first when asked or needed). Afterwards the analyzers' term
+        caches are emptied: they hold the run's rare words (up to ~10 MB), which nothing
+        needs once it is over."""
+        with self._writer_lock(timeout):
+            meta: Meta | None = None
+            ix: wi.FileIndex | None = None
+            reason = "rebuild requested"
+            if not rebuild:
+                with self._lock:
+                    meta, ix, reason, _ = self._assess(store)
+            if reason or meta is None or ix is None:
+                self._wipe()
+                fresh = True
+            else:
+                fresh = meta.seq == 0 and ix.doc_count_all() == 0
+            try:
+                yield fresh
+            finally:
+                clear_caches()
 
     def _index_changes(
         self,

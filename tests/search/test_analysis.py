@@ -6,12 +6,10 @@ import pickle
 
 import pytest
 
-from reader.search.analysis import (
-    FIELD_BREAK,
-    TITLE_WEIGHT,
+from reader.search import analysis
+from reader.search.analysis import FIELD_BREAK, TITLE_WEIGHT, BilingualAnalyzer, PlainAnalyzer
+from reader.search.arabic import (
     ArabicLightStemmer,
-    BilingualAnalyzer,
-    PlainAnalyzer,
     WawStems,
     derive_waw_stems,
     light10,
@@ -292,3 +290,28 @@ def test_derive_finds_words_whose_first_letter_is_their_own() -> None:
     assert stemmer.stem("بوادي") == "واد"
     assert ArabicLightStemmer(waw, proclitics=False).stem("لوزير") == "لوزير"
     assert WawStems.parse(waw.dump()) == waw
+
+
+# -- term cache --------------------------------------------------------------------------------
+def test_term_cache_never_exceeds_its_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(analysis, "TERM_CACHE_LIMIT", 50)
+    analysis.clear_caches()
+    cache = A.cache()
+    words = [f"word{n}" for n in range(500)] + [f"كلمة{chr(0x0628 + n % 20)}" for n in range(40)]
+    for word in words:
+        A.term(word)
+        assert len(cache) <= 50
+    list(A(" ".join(f"other{n}" for n in range(300)), positions=True))
+    assert 0 < len(cache) <= 50
+    assert A.terms("running") == ["run"]  # an emptied cache still answers correctly
+
+
+def test_instances_share_their_class_cache_and_clear_caches_empties_it() -> None:
+    analysis.clear_caches()
+    BilingualAnalyzer().term("elections")
+    assert "elections" in A.cache()
+    PlainAnalyzer().term("Elections")
+    assert "Elections" not in A.cache()  # other switches, other terms: a cache of its own
+    assert PlainAnalyzer().cache()["Elections"] == "elections"
+    analysis.clear_caches()
+    assert not A.cache() and not PlainAnalyzer().cache()

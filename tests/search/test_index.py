@@ -59,6 +59,16 @@ def test_catch_up_brings_the_index_in_step(tmp_path: Path, store: Store) -> None
     assert index.catch_up(store) == 0  # nothing more to do
 
 
+def test_indexing_runs_leave_the_term_caches_empty(tmp_path: Path, store: Store) -> None:
+    index = SearchIndex(tmp_path / "index")
+    index.catch_up(store)
+    assert not index.schema["content"].analyzer.cache()
+    index.search("oil", store)  # searching fills them again
+    index.rebuild(store)
+    assert not index.schema["content"].analyzer.cache()
+    assert not index.schema["source"].analyzer.cache()
+
+
 def test_added_articles_put_the_index_behind_until_caught_up(
     index: SearchIndex, store: Store
 ) -> None:
