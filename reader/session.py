@@ -189,19 +189,21 @@ class Session:
 
     def toggle_read(self, article_id: int) -> Article | None:
         """Flip read/unread; returns the article as it now is (None when it is gone)."""
-        article = self.store.get(article_id)
-        if article is None:
-            return None
-        self.store.set_read(article_id, not article.read)
-        return replace(article, read=not article.read)
+        return self._toggle(article_id, "read", self.store.set_read)
 
     def toggle_star(self, article_id: int) -> Article | None:
         """Flip starred; returns the article as it now is (None when it is gone)."""
+        return self._toggle(article_id, "starred", self.store.set_starred)
+
+    def _toggle(
+        self, article_id: int, flag: str, set_flag: Callable[[int, bool], None]
+    ) -> Article | None:
         article = self.store.get(article_id)
         if article is None:
             return None
-        self.store.set_starred(article_id, not article.starred)
-        return replace(article, starred=not article.starred)
+        value = not getattr(article, flag)
+        set_flag(article_id, value)
+        return replace(article, **{flag: value})
 
     def other_edition(self, article_id: int) -> ArticleRow | None:
         """The same story in the other language, when the library has it."""
