@@ -3,14 +3,16 @@
 The rest of the application imports from here; the modules inside are
 
 - `store`: the `Store` (articles, meta, feeds) and its duplicate rules;
+- `filters`: the list filter and the result of adding articles;
 - `records`: rows ↔ models, the dedupe hash, the change sequence;
 - `schema`: the SQL of each schema version;
 - `migrations`: bringing an older library file up to the current version.
 """
 
+from reader.store.filters import AddResult, ListFilter
 from reader.store.records import SAME_TEXT_MIN_CHARS, content_hash
 from reader.store.schema import SCHEMA_VERSION
-from reader.store.store import AddResult, ListFilter, Store, StoreError
+from reader.store.store import Store, StoreError
 
 __all__ = [
     "SAME_TEXT_MIN_CHARS",

@@ -22,12 +22,12 @@ import contextlib
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
 from reader.models import Article, ArticleRow, Feed
+from reader.store.filters import AddResult, ListFilter
 from reader.store.health import describe_database_error, is_read_only_fs
 from reader.store.migrations import migrate, schema_version
 from reader.store.records import (
@@ -48,43 +48,11 @@ from reader.urls import url_key
 
 _T = TypeVar("_T")
 
-__all__ = ["AddResult", "ListFilter", "Store", "StoreError"]
+__all__ = ["Store", "StoreError"]
 
 
 class StoreError(Exception):
     """The library database cannot be used; the message says why and what to do."""
-
-
-@dataclass(slots=True)
-class AddResult:
-    added: int = 0
-    duplicates: int = 0  # same_guid + same_link + same_text
-    updated: int = 0
-    ids: list[int] = field(default_factory=list)
-    same_guid: int = 0
-    same_link: int = 0  # the same url_key (links equal after normalising)
-    same_text: int = 0  # the same title and body (and source, for articles with a link)
-
-
-@dataclass(frozen=True, slots=True)
-class ListFilter:
-    """What the article list shows."""
-
-    unread_only: bool = False
-    starred_only: bool = False
-    source: str | None = None
-
-    def where(self) -> tuple[str, list[object]]:
-        clauses: list[str] = []
-        params: list[object] = []
-        if self.unread_only:
-            clauses.append("read = 0")
-        if self.starred_only:
-            clauses.append("starred = 1")
-        if self.source is not None:
-            clauses.append("source = ?")
-            params.append(self.source)
-        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
 class Store:
