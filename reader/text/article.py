@@ -98,9 +98,19 @@ def selected_text(view: ArticleView, spans: dict[int, tuple[int, int]]) -> str:
     return "".join(parts)
 
 
+def published_text(article: Article) -> str:
+    """The date as a reader wants it: the day, and the time (UTC) when the source gave one."""
+    when = article.published
+    if when is None:
+        return "undated"
+    if (when.hour, when.minute, when.second) == (0, 0, 0):
+        return when.strftime("%Y-%m-%d")
+    return when.strftime("%Y-%m-%d %H:%M UTC")
+
+
 def meta_parts(article: Article) -> tuple[str, ...]:
     parts = [p for p in (article.source, article.author) if p]
-    parts.append(article.published.isoformat() if article.published else "undated")
+    parts.append(published_text(article))
     return tuple(parts)
 
 

@@ -63,3 +63,19 @@ def test_english_wrapped_lines_rejoin_with_their_spaces() -> None:
     spans = {y: (0, -1) for y in body_lines(view)}
     assert len(spans) > 3
     assert selected_text(view, spans) == article.body
+
+
+def test_the_date_reads_as_a_day_and_a_time_only_when_one_was_given() -> None:
+    from datetime import UTC, datetime
+
+    from reader.models import Article
+    from reader.text.article import published_text
+
+    def dated(when: datetime | None) -> Article:
+        return Article(title="t", body="b", published=when)
+
+    assert published_text(dated(datetime(2014, 6, 10, tzinfo=UTC))) == "2014-06-10"
+    assert published_text(dated(datetime(2015, 7, 21, 10, 5, tzinfo=UTC))) == (
+        "2015-07-21 10:05 UTC"
+    )
+    assert published_text(dated(None)) == "undated"
