@@ -12,9 +12,9 @@ from textual.reactive import reactive
 from textual.widgets import Input, Static
 
 from reader.history import SearchHistory
+from reader.text.plural import counted
 from reader.text.preview import caret_window
 from reader.ui.state import IndexState
-from reader.ui.wording import count
 
 
 class SearchInput(Input):
@@ -123,7 +123,9 @@ class SearchPane(Vertical):
 
     def watch_index_state(self, old: IndexState, new: IndexState) -> None:
         if new.phase == "indexing":
-            self.show_status(f"Indexing {new.done:,} of {count(new.total, 'article')}…")
+            self.show_status(
+                f"Indexing {new.done:,} of {counted(new.total, 'article', grouped=True)}…"
+            )
         elif old.busy and not new.busy:
             self.show_status("")
 

@@ -26,6 +26,7 @@ from reader.config import resolve_bidi_mode
 from reader.history import SearchHistory
 from reader.session import OpenedArticle, Session
 from reader.store import ListFilter
+from reader.text.plural import counted
 from reader.ui import messages as msg
 from reader.ui.article_list import ArticleList
 from reader.ui.reading_pane import Matcher, ReadingPane
@@ -35,7 +36,6 @@ from reader.ui.screens.feeds import FeedsMixin
 from reader.ui.search_pane import SearchInput, SearchPane
 from reader.ui.sources import ALL_SOURCES, SourcePicker
 from reader.ui.state import Activity, IndexState
-from reader.ui.wording import count
 
 
 def _key(key: str, action: str, description: str, binding_id: str, tooltip: str) -> Binding:
@@ -161,7 +161,11 @@ class MainScreen(FeedsMixin, Screen[None]):
 
     def watch_listed(self, rows: int) -> None:
         list_filter = self.list_filter
-        shown = f"{rows:,} unread" if list_filter.unread_only else count(rows, "article")
+        shown = (
+            f"{rows:,} unread"
+            if list_filter.unread_only
+            else counted(rows, "article", grouped=True)
+        )
         where = f" from {list_filter.source}" if list_filter.source else ""
         self.sub_title = f"{shown}{where}"
 
@@ -311,7 +315,9 @@ class MainScreen(FeedsMixin, Screen[None]):
         self.results.show(event.query, results.total, list(results.hits))
         note = " (index still catching up)" if self.index_state.busy else ""
         order = "by date" if self.sort == "date" else "by relevance"
-        self.search_pane.show_status(f"{count(results.total, 'result')}, {order}{note}")
+        self.search_pane.show_status(
+            f"{counted(results.total, 'result', grouped=True)}, {order}{note}"
+        )
         self.matcher = self._matcher(event.query)
         self.refresh_bindings()  # `n` applies now
 
