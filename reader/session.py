@@ -111,6 +111,7 @@ class Session:
         rebuild: bool = False,
         *,
         warm: bool = False,
+        on_commit: Callable[[int], None] | None = None,
     ) -> IndexSync:
         """Bring the index in step with the store: the one catch-up/rebuild/warm-up policy.
 
@@ -118,7 +119,9 @@ class Session:
         version (or when `rebuild`), then, with `warm`, opens the searcher so the first
         search is fast. A locked index (another process writing) is not an error: the
         result says so and searching goes on with the index as it is. Anything else
-        raises. `progress(done, total)` is called as articles are indexed.
+        raises. `progress(done, total)` is called as articles are indexed, and
+        `on_commit(n)` each time a batch is committed (n articles of this call searchable).
+        A fresh index is built newest first, in batches searchable as they land.
         """
         from reader.search.index import IndexLockedError
 
@@ -135,13 +138,13 @@ class Session:
                 )
             elif rebuild or status.needs_rebuild:
                 repaired = moved or self._damage_reason(status.reason)
-                result = IndexSync(
-                    "rebuilt",
-                    index.rebuild(self.store, progress, cancelled=cancelled),
-                    repaired="" if rebuild else repaired,
+                indexed = index.rebuild(
+                    self.store, progress, cancelled=cancelled, on_commit=on_commit
                 )
+                result = IndexSync("rebuilt", indexed, repaired="" if rebuild else repaired)
             else:
-                result = IndexSync("caught_up", index.catch_up(self.store, progress, cancelled))
+                indexed = index.catch_up(self.store, progress, cancelled, on_commit=on_commit)
+                result = IndexSync("caught_up", indexed)
         except IndexLockedError as error:
             return IndexSync("locked", note=str(error))
         except OSError:
@@ -237,11 +240,16 @@ class Session:
             on_feeds_done=on_feeds_done,
             cancelled=cancelled,
         )
-        fetched = report.full_text.fetched if report.full_text else 0
-        changed = report.added + report.updated + fetched
+        changed = self.refresh_changed(report)
         if not (index and changed) or (cancelled and cancelled()):
             return report, None
         return report, self.sync_index(on_index_progress, cancelled)
+
+    @staticmethod
+    def refresh_changed(report: RefreshReport) -> int:
+        """Articles a refresh added or changed (what the index must catch up on)."""
+        fetched = report.full_text.fetched if report.full_text else 0
+        return report.added + report.updated + fetched
 
     # -- one app at a time ----------------------------------------------------------------
     def acquire_lock(self) -> bool:

@@ -1,4 +1,5 @@
-"""The library's commands: `import`, `list`, `search`, `show`, `reindex` and `stats`."""
+"""The library's commands: `import`, `list`, `search`, `show`, `index`, `reindex` and
+`stats`."""
 
 from __future__ import annotations
 
@@ -46,6 +47,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("reindex", help="rebuild the search index from the store")
     p.set_defaults(func=cmd_reindex)
 
+    p = sub.add_parser(
+        "index",
+        help="bring the search index in step (what the app runs in the background)",
+        description="Index what changed, resuming an interrupted build (newest articles "
+        "first, searchable batch by batch). Safe to kill at any moment: the next run "
+        "resumes. With --progress json (for scripts and the app), stdout has one JSON "
+        'object a line: {"done": N, "total": N} as articles are indexed, {"committed": N} '
+        "when a batch is searchable, and last "
+        '{"result": {"action": ..., "indexed": N, "note": ...}}.',
+    )
+    p.add_argument("--rebuild", action="store_true", help="clear the index and rebuild it")
+    p.add_argument("--progress", choices=("bar", "json"), default="bar")
+    p.set_defaults(func=cmd_index)
+
     p = sub.add_parser("stats", help="counts, sizes and whether the index is in step")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_stats)
@@ -82,11 +97,12 @@ def _drawer(session: Session) -> Callable[..., str]:
     return draw
 
 
-def _sync_for_search(session: Session) -> None:
-    """Searches use the index as it is when another process is writing it."""
+def _sync_for_search(session: Session) -> bool:
+    """Searches use the index as it is when another process is writing it (True then)."""
     synced = sync_index(session)
     if synced.locked:
         note(f"{synced.note}; searching the index as it is")
+    return synced.locked
 
 
 # -- commands -----------------------------------------------------------------------------
@@ -188,7 +204,7 @@ def _search_repairing(session: Session, query: str, limit: int, sort: str) -> An
 def cmd_search(args: argparse.Namespace, session: Session) -> int:
     from reader.search.query import QueryError
 
-    _sync_for_search(session)
+    partial_noted = not _sync_for_search(session)  # complete unless another is indexing
     queries: Iterator[str] = (
         (line.rstrip("\n") for line in sys.stdin) if args.query == "-" else iter([args.query])
     )
@@ -210,6 +226,9 @@ def cmd_search(args: argparse.Namespace, session: Session) -> int:
             else:
                 say(f"{query!r}: {error}")
             continue
+        if results.partial and not partial_noted:
+            partial_noted = True
+            note(f"{results.partial_note}, indexing…")
         if args.json:
             print(json.dumps(_search_record(results), ensure_ascii=False), flush=True)
             continue
@@ -247,6 +266,31 @@ def cmd_reindex(args: argparse.Namespace, session: Session) -> int:
         raise CliError(synced.note)
     status = session.index.status(session.store)
     print(f"indexed {counted(status.doc_count, 'article')}")
+    return 0
+
+
+def cmd_index(args: argparse.Namespace, session: Session) -> int:
+    if args.progress == "bar":
+        synced = sync_index(session, rebuild=args.rebuild)
+        if synced.locked:
+            raise CliError(synced.note)
+        print(f"{synced.action.replace('_', ' ')}: indexed {counted(synced.indexed, 'article')}")
+        return 0
+
+    def line(record: dict[str, Any]) -> None:
+        print(json.dumps(record, ensure_ascii=False), flush=True)
+
+    last: list[int] = [-1]
+
+    def step(done: int, total: int) -> None:
+        if done != last[0]:
+            last[0] = done
+            line({"done": done, "total": total})
+
+    synced = session.sync_index(
+        step, rebuild=args.rebuild, on_commit=lambda n: line({"committed": n})
+    )
+    line({"result": {"action": synced.action, "indexed": synced.indexed, "note": synced.note}})
     return 0
 
 

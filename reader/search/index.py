@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +41,7 @@ from reader.search.storage import (
     LOCK_FILE,
     META_FILE,
     WHOOSH_LOCK,
+    Build,
     Meta,
     create_index,
     open_index,
@@ -75,9 +77,27 @@ SORTS = ("relevance", "date")
 # catch-ups commit once; big ones every BIG_BATCH articles (about 7 s a commit, 380-430
 # articles/s overall, 12% faster than one huge commit), so a crash or cancel loses little.
 SMALL_CATCH_UP = 1_000
-BIG_BATCH = 5_000
+BIG_BATCH = 2_000
+# ...or fewer: a big run commits its first batch after BATCH_SECONDS, the next after twice
+# that, and so on, so a new library is searchable within seconds without many small
+# segments (each commit costs, and each segment slows searches a little).
+BATCH_SECONDS = 2.0
 LIMIT_MB = 256
 MAX_SEGMENTS = 8  # above this, a catch-up lets Whoosh merge small segments
+
+
+@dataclass(slots=True)
+class _Run:
+    """One catch-up or rebuild: its callbacks, and counts shared by its phases."""
+
+    progress: Callable[[int, int], None] | None
+    cancelled: Callable[[], bool] | None
+    on_commit: Callable[[int], None] | None
+    procs: int
+    timeout: float
+    total: int | None = None  # for progress: every article this run may index
+    base: int = 0  # articles a resumed build had committed before this run
+    indexed: int = 0  # articles committed by this run
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +121,30 @@ class SearchResults:
     total: int
     hits: list[Hit] = field(default_factory=list)
     sort: str = "relevance"
+    searched: int = 0  # articles in the index searched
+    library: int = 0  # articles in the library
+
+    @property
+    def partial(self) -> bool:
+        """The index holds fewer articles than the library (still being built)."""
+        return self.searched < self.library
+
+    @property
+    def partial_note(self) -> str:
+        """e.g. "searched 16,200 of 100,000 articles"; empty when the index is complete."""
+        if not self.partial:
+            return ""
+        return f"searched {self.searched:,} of {self.library:,} articles"
+
+
+@contextlib.contextmanager
+def _clearing_term_caches() -> Iterator[None]:
+    """An indexing run fills the analyzers' term caches with its rare words (up to ~10 MB),
+    which nothing needs once it is over: empty them afterwards, however the run ended."""
+    try:
+        yield
+    finally:
+        clear_caches()
 
 
 class SearchIndex:
@@ -174,9 +218,13 @@ class SearchIndex:
                 reason = f"the index cannot be read ({type(error).__name__}: {error})"
         if not reason and meta is not None:
             store_seq = store.max_seq()
-            if meta.seq > store_seq:
+            if max(meta.seq, meta.build.seq if meta.build else 0) > store_seq:
                 reason = "the index is ahead of the library (was the library replaced?)"
-            elif meta.seq == store_seq and doc_count != (store_count := store.count()):
+            elif (
+                meta.build is None
+                and meta.seq == store_seq
+                and doc_count != (store_count := store.count())
+            ):
                 reason = f"the index holds {doc_count} articles, the library {store_count}"
         return meta, (None if reason else ix), reason, doc_count
 
@@ -187,10 +235,15 @@ class SearchIndex:
             store_seq, store_count = store.max_seq(), store.count()
             indexed = meta.seq if meta is not None and not reason else 0
             needs_rebuild = bool(reason)
-            in_step = not needs_rebuild and indexed == store_seq
+            building = meta is not None and meta.build is not None
+            in_step = not needs_rebuild and not building and indexed == store_seq
             if not reason and not in_step:
-                behind = store.count_changed_since(indexed)
-                reason = f"{behind} article(s) to index"
+                if meta is not None and meta.build is not None:
+                    behind = max(0, store_count - doc_count)
+                    reason = f"{behind} article(s) to index (building the index, newest first)"
+                else:
+                    behind = store.count_changed_since(indexed)
+                    reason = f"{behind} article(s) to index"
             return IndexStatus(
                 in_step=in_step,
                 indexed_seq=indexed,
@@ -224,18 +277,20 @@ class SearchIndex:
         cancelled: Callable[[], bool] | None = None,
         timeout: float = 0.0,
         procs: int = 1,
+        on_commit: Callable[[int], None] | None = None,
     ) -> int:
-        """Clear the index and index every article. Returns the number indexed.
+        """Clear the index and index every article, newest first, committing in batches
+        (searchable as each lands). Returns the number indexed.
 
         `procs=2` uses Whoosh's multiprocessing writer for big batches: on 33k articles
         489 against 441 articles/s (1.1-1.3x over runs), a 20% bigger index with more
         segments and slightly slower queries. It forks, which is only safe in a process
         with no other busy threads (the CLI's reindex, not the app), hence off by default.
         """
-        with self._indexing_run(store, rebuild=True, timeout=timeout) as fresh:
-            return self._index_changes(
-                store, progress, cancelled, fresh=fresh, procs=procs, timeout=timeout
-            )
+        with self._writer_lock(timeout), _clearing_term_caches():
+            self._wipe()
+            run = _Run(progress, cancelled, on_commit, procs, timeout)
+            return self._build(store, run, start=True) + self._index_changes(store, run)
 
     def catch_up(
         self,
@@ -245,81 +300,135 @@ class SearchIndex:
         *,
         timeout: float = 0.0,
         procs: int = 1,
+        on_commit: Callable[[int], None] | None = None,
     ) -> int:
         """Index what changed in the store since the last commit (rebuilding when the
-        index is missing, damaged or from another version). Resumable: progress is
-        recorded after every commit. Returns the number of articles indexed."""
-        with self._indexing_run(store, rebuild=False, timeout=timeout) as fresh:
-            return self._index_changes(
-                store, progress, cancelled, fresh=fresh, procs=procs, timeout=timeout
-            )
-
-    @contextlib.contextmanager
-    def _indexing_run(self, store: Store, *, rebuild: bool, timeout: float) -> Iterator[bool]:
-        """Holds the writer lock for one run and yields whether it indexes from scratch
-        (wiping the index first when asked or needed). Afterwards the analyzers' term
-        caches are emptied: they hold the run's rare words (up to ~10 MB), which nothing
-        needs once it is over."""
-        with self._writer_lock(timeout):
-            meta: Meta | None = None
-            ix: wi.FileIndex | None = None
-            reason = "rebuild requested"
-            if not rebuild:
-                with self._lock:
-                    meta, ix, reason, _ = self._assess(store)
+        index is missing, damaged or from another version; resuming a build that was
+        stopped). Resumable: progress is recorded after every commit. Returns the number
+        of articles indexed. `on_commit(n)`: n articles of this call are now searchable."""
+        with self._writer_lock(timeout), _clearing_term_caches():
+            with self._lock:
+                meta, ix, reason, _ = self._assess(store)
+            run = _Run(progress, cancelled, on_commit, procs, timeout)
             if reason or meta is None or ix is None:
                 self._wipe()
-                fresh = True
+                start = True
+            elif meta.build is not None:
+                start = False  # resume the build after its cursor
+            elif meta.seq == 0 and ix.doc_count_all() == 0:
+                start = True
             else:
-                fresh = meta.seq == 0 and ix.doc_count_all() == 0
-            try:
-                yield fresh
-            finally:
-                clear_caches()
+                return self._index_changes(store, run)
+            return self._build(store, run, start=start) + self._index_changes(store, run)
 
-    def _index_changes(
-        self,
-        store: Store,
-        progress: Callable[[int, int], None] | None,
-        cancelled: Callable[[], bool] | None,
-        *,
-        fresh: bool,
-        procs: int,
-        timeout: float,
-    ) -> int:
+    def _build(self, store: Store, run: _Run, *, start: bool) -> int:
+        """Index the articles with seq up to the build's, newest first, from the recorded
+        cursor; then record the build's seq as the index's, for the seq catch-up."""
+        ix = self._open()
         meta = read_meta(self.path)
-        seq = meta.seq if meta else 0
-        total = store.count_changed_since(seq)
-        if progress:
-            progress(0, total)
-        if total == 0:
+        if start or meta is None or meta.build is None:
+            build = Build(store.max_seq())
+            with self._lock:
+                write_meta(self.path, 0, ix.latest_generation(), build)
+        else:
+            build = meta.build
+        total = store.count_upto_seq(build.seq) + store.count_changed_since(build.seq)
+        run.total, run.base = total, build.done
+        if run.progress:
+            run.progress(build.done, total)
+        # A kill between a Whoosh commit and the record written after it leaves articles
+        # in the index past the recorded cursor: they are the next ones in this order, so
+        # replace (not add) that many, with a margin for articles that left the build.
+        unrecorded = max(0, ix.doc_count() - build.done) if not start else 0
+        replace_first = unrecorded * 2 + 100 if unrecorded else 0
+        items = (
+            ((published, article_id), article)
+            for published, article_id, article in store.iter_newest_for_index(
+                build.seq, build.cursor
+            )
+        )
+
+        def committed(marker: Any, done: int) -> None:
+            nonlocal build
+            published, article_id = marker
+            build = replace(build, published=published, id=article_id, done=build.done + done)
+            with self._lock:
+                write_meta(self.path, 0, ix.latest_generation(), build)
+
+        done, finished = self._batches(
+            ix, items, run, replace_first=replace_first, committed=committed
+        )
+        run.base += done
+        if finished:
+            with self._lock:
+                write_meta(self.path, build.seq, ix.latest_generation())
+        return done
+
+    def _index_changes(self, store: Store, run: _Run) -> int:
+        """Index what changed after the recorded seq, in seq order (replacing documents)."""
+        if run.cancelled and run.cancelled():
+            return 0
+        meta = read_meta(self.path)
+        if meta is None or meta.build is not None:
+            return 0  # a build was stopped: the next catch-up resumes it
+        seq = meta.seq
+        behind = store.count_changed_since(seq)
+        if run.total is None:
+            run.total, run.base = behind, 0
+            if run.progress:
+                run.progress(0, behind)
+        if behind == 0:
             return 0
         ix = self._open()
+
+        def committed(marker: Any, done: int) -> None:
+            with self._lock:
+                write_meta(self.path, marker, ix.latest_generation())
+
+        done, _ = self._batches(
+            ix, store.iter_for_index(seq), run, replace_first=None, committed=committed
+        )
+        return done
+
+    def _batches(
+        self,
+        ix: wi.FileIndex,
+        items: Iterator[tuple[Any, Article]],
+        run: _Run,
+        *,
+        replace_first: int | None,
+        committed: Callable[[Any, int], None],
+    ) -> tuple[int, bool]:
+        """Add `items` ((marker, article)) in committed batches; after each commit,
+        `committed(last marker, articles in the batch)` records it. `replace_first`: None
+        to replace every document (a catch-up), else how many to replace before adding
+        only (a build). Returns (articles indexed, whether `items` ran out)."""
+        total = run.total or 0
         big = total > SMALL_CATCH_UP
         done = 0
-        changes = store.iter_for_index(seq)
-        carried: tuple[int, Article] | None = None
-        committed: set[int] = set()  # ids committed by this call (fresh index only)
+        carried: tuple[Any, Article] | None = None
         exhausted = False
+        seconds = BATCH_SECONDS
         while not exhausted:
-            if cancelled and cancelled():
+            if run.cancelled and run.cancelled():
                 break
             try:
-                writer = self._writer(ix, big=big, procs=procs, timeout=timeout)
+                writer = self._writer(ix, big=big, procs=run.procs, timeout=run.timeout)
             except wi.LockError:
                 raise IndexLockedError(LOCKED) from None
-            batch_seq = seq
+            marker: Any = None
             batch: set[int] = set()
+            started = time.monotonic()
             try:
                 while True:
                     if carried is not None:
                         item, carried = carried, None
                     else:
-                        item = next(changes, None)
+                        item = next(items, None)
                         if item is None:
                             exhausted = True
                             break
-                    item_seq, article = item
+                    item_marker, article = item
                     article_id = int(article.id or 0)
                     if article_id in batch:
                         # Changed again while we index: Whoosh cannot replace a document
@@ -327,17 +436,23 @@ class SearchIndex:
                         carried = item
                         break
                     document = article_document(article)
-                    if fresh and article_id not in committed:
-                        writer.add_document(**document)  # no delete lookup needed
+                    position = done + len(batch)
+                    if replace_first is not None and position >= replace_first:
+                        writer.add_document(**document)  # a build: no delete lookup needed
                     else:
                         writer.update_document(**document)
                     batch.add(article_id)
-                    batch_seq = item_seq
-                    if progress and len(batch) % 100 == 0:
-                        progress(done + len(batch), max(total, done + len(batch)))
-                    if big and len(batch) >= BIG_BATCH:
+                    marker = item_marker
+                    count = len(batch)
+                    if run.progress and count % 100 == 0:
+                        shown = run.base + done + count
+                        run.progress(shown, max(total, shown))
+                    if big and (
+                        count >= BIG_BATCH
+                        or (count % 50 == 0 and time.monotonic() - started >= seconds)
+                    ):
                         break
-                    if cancelled and len(batch) % 50 == 0 and cancelled():
+                    if run.cancelled and count % 50 == 0 and run.cancelled():
                         break
             except BaseException:
                 writer.cancel()
@@ -345,17 +460,18 @@ class SearchIndex:
             if not batch:
                 writer.cancel()
                 break
-            merge = big or len(ix._segments()) > MAX_SEGMENTS  # noqa: SLF001
+            seconds *= 2  # the first batch is searchable soon; later ones are bigger
+            merge = len(ix._segments()) > MAX_SEGMENTS  # noqa: SLF001
             writer.commit(merge=merge)
-            seq = batch_seq
             done += len(batch)
-            if fresh:
-                committed |= batch
-            with self._lock:
-                write_meta(self.path, seq, ix.latest_generation())
-            if progress:
-                progress(done, max(total, done))
-        return done
+            committed(marker, len(batch))
+            run.indexed += len(batch)
+            if run.on_commit:
+                run.on_commit(run.indexed)
+            if run.progress:
+                shown = run.base + done
+                run.progress(shown, max(total, shown))
+        return done, exhausted
 
     def _writer(self, ix: wi.FileIndex, *, big: bool, procs: int, timeout: float) -> Any:
         # Our lock is held, so a Whoosh lock conflict means a writer that ignores ours.
@@ -449,6 +565,7 @@ class SearchIndex:
         with self._lock:
             searcher = self._get_searcher()
             try:
+                searched = searcher.doc_count()
                 table = self._table(searcher)
                 allow, deny = (
                     filter_sets(parsed, table, store) if parsed.has_filters else (None, set())
@@ -465,7 +582,14 @@ class SearchIndex:
             except Exception as error:
                 raise self._read_failure(error) from error
         hits = build_hits(page, parsed.highlight, store, sort=effective)
-        return SearchResults(query=query, total=total, hits=hits, sort=effective)
+        return SearchResults(
+            query=query,
+            total=total,
+            hits=hits,
+            sort=effective,
+            searched=searched,
+            library=store.count(),
+        )
 
     def matcher(self, query: str) -> Callable[[str], list[tuple[int, int]]]:
         """A function giving the [start, end) spans of the query's matches in any text

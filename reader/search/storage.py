@@ -5,6 +5,16 @@ A small JSON record (`newsreader-index.json`) beside Whoosh's files holds the sc
 and the store `seq` the index has caught up to. It is written, with fsync, after every
 commit, and only after the index files themselves are fsynced (Whoosh does not fsync its
 table of contents), so after a crash the record never claims more than the index holds.
+
+While a fresh index is being built (newest articles first, so a new library is searchable
+within seconds), the record also holds `build`: the store seq when the build started (the
+build indexes the articles with seq up to it), the cursor of the last committed article in
+newest-first order (`published` as stored, `id`), and how many articles are committed
+(`done`). A killed build resumes after the cursor. When the build is complete, `seq`
+becomes the build's seq and `build` goes; a seq catch-up then indexes what changed meanwhile.
+
+The writer lock is an `flock` on a lock file (Whoosh's FileLock): the kernel releases it
+when its process dies, however it dies, so a lock file left behind never blocks anyone.
 """
 
 from __future__ import annotations
@@ -32,6 +42,7 @@ __all__ = [
     "LOCK_FILE",
     "META_FILE",
     "WHOOSH_LOCK",
+    "Build",
     "Meta",
     "create_index",
     "open_index",
@@ -46,12 +57,28 @@ LOCK_FILE = "newsreader-writer.lock"
 WHOOSH_LOCK = "MAIN_WRITELOCK"  # Whoosh's writer lock file for the default index name
 
 
+@dataclass(frozen=True, slots=True)
+class Build:
+    """A fresh build in progress: articles with seq <= `seq`, newest first; the last one
+    committed is (`published`, `id`) (both None before the first commit); `done` committed."""
+
+    seq: int
+    published: str | None = None
+    id: int | None = None
+    done: int = 0
+
+    @property
+    def cursor(self) -> tuple[str | None, int] | None:
+        return None if self.id is None else (self.published, self.id)
+
+
 @dataclass(slots=True)
 class Meta:
     schema_version: int = 0
     analyzer_version: int = 0
     seq: int = 0
     generation: int = -1
+    build: Build | None = None
 
     @property
     def current(self) -> bool:
@@ -62,11 +89,20 @@ def read_meta(path: Path) -> Meta | None:
     """The record of the index in `path`; None when missing or damaged."""
     try:
         data = json.loads((path / META_FILE).read_text("utf-8"))
+        build = data.get("build")
         return Meta(
             int(data["schema_version"]),
             int(data["analyzer_version"]),
             int(data["seq"]),
             int(data["generation"]),
+            None
+            if build is None
+            else Build(
+                int(build["seq"]),
+                None if build["published"] is None else str(build["published"]),
+                None if build["id"] is None else int(build["id"]),
+                int(build["done"]),
+            ),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -81,8 +117,9 @@ def _fsync(path: Path) -> None:
             os.close(fd)
 
 
-def write_meta(path: Path, seq: int, generation: int) -> None:
-    """Record that the index in `path` holds the store up to `seq`, durably."""
+def write_meta(path: Path, seq: int, generation: int, build: Build | None = None) -> None:
+    """Record that the index in `path` holds the store up to `seq` (and, during a fresh
+    build, the articles up to `build`'s cursor), durably."""
     # Make Whoosh's new files durable first, then the record that points past them.
     for entry in path.iterdir():
         if entry.is_file() and entry.name != LOCK_FILE:
@@ -93,6 +130,9 @@ def write_meta(path: Path, seq: int, generation: int) -> None:
         "analyzer_version": ANALYZER_VERSION,
         "seq": seq,
         "generation": generation,
+        "build": None
+        if build is None
+        else {"seq": build.seq, "published": build.published, "id": build.id, "done": build.done},
         "written": datetime.now().astimezone().isoformat(timespec="seconds"),
     }
     tmp = path / (META_FILE + ".tmp")

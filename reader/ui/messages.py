@@ -1,10 +1,11 @@
 """What the workers tell the main screen. Messages flow up; the screen decides.
 
-Every message is a plain dataclass, posted from a worker thread (`post_message` is
-thread-safe) after checking the worker was not cancelled. Handlers drop stale ones: an
-answer to a query no longer in the box, say. Tests and benchmarks watch these messages
-through `App.run_test(message_hook=...)`. They do not bubble: each is seen once, at the
-screen.
+Every message is a plain dataclass, posted from a worker (`post_message` is thread-safe)
+after checking the worker was not cancelled. The index messages come from the worker that
+runs the indexer process (`newsreader index --progress json`) and reads its lines.
+Handlers drop stale ones: an answer to a query no longer in the box, say. Tests and
+benchmarks watch these messages through `App.run_test(message_hook=...)`. They do not
+bubble: each is seen once, at the screen.
 """
 
 from __future__ import annotations
@@ -40,10 +41,12 @@ class SearchFailed(Message, bubble=False):
 
 @dataclass(eq=False)
 class IndexProgress(Message, bubble=False):
-    """Indexing: `done` of `total` articles (total 0 while unknown)."""
+    """Indexing: `done` of `total` articles (total 0 while unknown). `committed`: how many
+    articles the indexer has made searchable so far; when it grows, searches see more."""
 
     done: int
     total: int
+    committed: int = 0
 
 
 @dataclass(eq=False)

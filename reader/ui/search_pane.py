@@ -122,6 +122,8 @@ class SearchPane(Vertical):
         preview.update(Text(line.text))  # Text, not a str: never parsed as markup
 
     def watch_index_state(self, old: IndexState, new: IndexState) -> None:
+        if self.input.value.strip():
+            return  # the search's own status (and its note on a partial index) stays
         if new.phase == "indexing":
             self.show_status(
                 f"Indexing {new.done:,} of {counted(new.total, 'article', grouped=True)}…"

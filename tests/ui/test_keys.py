@@ -248,6 +248,8 @@ async def test_counts_agree_with_their_number(make_app) -> None:
         app.main.list_filter = ListFilter(source="Solo")
         await pilot.pause()
         assert app.main.sub_title == "1 article from Solo"
+        app.main.search_pane.input.value = ""  # with a query, its own status line stays
+        await settle(pilot)
         app.main.index_state = IndexState("indexing", 0, 1)
         status = str(app.main.search_pane.query_one("#status").render())
         assert status == "Indexing 0 of 1 article…", status

@@ -1,6 +1,7 @@
 """The main screen's feed refresh (`R`): a worker through `Session.refresh_feeds`, and the
-messages it posts. The feeds' summary is told as soon as they are stored; full text and
-indexing follow, and are told when done."""
+messages it posts. The feeds' summary is told as soon as they are stored; full text
+follows, and is told when done. The refresh does not index: when it changed anything, the
+screen starts its indexer process (one writer, never in a thread of the app)."""
 
 from __future__ import annotations
 
@@ -45,9 +46,8 @@ class FeedsMixin:
             on_progress=lambda progress: post(msg.FeedsProgress(progress)),
             on_feeds_done=lambda report: post(msg.FeedsStored(report)),
             on_articles=lambda ids: post(msg.ArticlesArrived(tuple(ids))),
-            on_index_progress=lambda done, total: post(msg.IndexProgress(done, total)),
             cancelled=lambda: worker.is_cancelled,
-            index=self.owns_library,
+            index=False,
         )
         post(msg.FeedsDone(report, sync))
 
@@ -75,6 +75,8 @@ class FeedsMixin:
         self._full_text_notice(event.report)
         if event.sync is not None:
             self.on_index_done(msg.IndexDone(event.sync))
+        elif self.owns_library and self.session.refresh_changed(event.report):
+            self.catch_up_index()
 
     def _full_text_notice(self: MainScreen, report: RefreshReport) -> None:
         summary = report.full_text_summary  # e.g. "full text: 3 fetched; 2 pages waiting..."
