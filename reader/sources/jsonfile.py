@@ -242,4 +242,5 @@ def iter_json(
 def _reason(error: json.JSONDecodeError | RecursionError) -> str:
     if isinstance(error, RecursionError):
         return "nested too deeply"
-    return f"{error.msg} at line {error.lineno} column {error.colno}"
+    # Some messages end in "at" already ("Invalid control character at").
+    return f"{error.msg.removesuffix(' at')} at line {error.lineno} column {error.colno}"
