@@ -119,6 +119,8 @@ def cmd_import(args: argparse.Namespace, session: Session) -> int:
         print(_duplicates_line(report))
     for failure in report.failures:
         print(f"failed: {failure.origin}: {failure.reason}", file=sys.stderr)
+    for changed in report.notes:
+        note(f"{changed.origin}: {changed.reason}")
     if report.stopped:
         from reader.store.health import describe_database_error
 

@@ -82,10 +82,12 @@ class Matcher:
 def _best_window(matches: list[tuple[int, int, str]], width: int) -> int:
     """Index of the match that starts the window with the most distinct, then most, hits."""
     best, best_score = 0, (-1, -1)
+    n = len(matches)
     for i, (start, _, _) in enumerate(matches):
         keys: set[str] = set()
         count = 0
-        for _, e, key in matches[i:]:
+        for j in range(i, n):  # not matches[i:]: a copy per match is quadratic
+            _, e, key = matches[j]
             if e - start > width - LEAD:
                 break
             keys.add(key)

@@ -15,12 +15,12 @@ import zipfile
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reader.models import Article
 from reader.sources.common import ParseFailure
-from reader.sources.jsonfile import iter_json, iter_json_lines
+from reader.sources.jsonfile import iter_json, iter_json_stream
 from reader.sources.text import MAX_TEXT_BYTES, parse_text, read_text_file, split_name
 from reader.store import Store
 from reader.text.sanitize import clean_line
@@ -33,6 +33,8 @@ __all__ = [
     "file_kind",
     "import_paths",
     "is_hidden",
+    "member_refusal",
+    "unsafe_member_name",
 ]
 
 TEXT, JSON, JSON_LINES, ZIP = "text", "json", "jsonl", "zip"
@@ -43,9 +45,25 @@ SUPPORTED_SUFFIXES: dict[str, str] = {
     ".ndjson": JSON_LINES,
     ".zip": ZIP,
 }
-# A JSON document is parsed whole (JSON Lines stream and have no limit). json.loads needs
-# several times the file size in memory, so refuse sizes that would exhaust it.
-MAX_JSON_BYTES = 512 * 1024 * 1024
+# Limits on hostile input, so every file costs bounded time and memory. Hitting one is a
+# failure line of that file or member, naming the limit; the rest of the import goes on.
+#
+# A JSON document is parsed whole and json.loads needs several times the file size in memory
+# (bigger collections belong in JSON Lines, which stream: one line at a time, each at most
+# jsonfile.MAX_LINE_BYTES). The largest file of the corpora is 12.6 MB.
+MAX_JSON_BYTES = 64 * 1024 * 1024
+# Zip archives are read in place, never extracted: no member name is ever a path we write.
+# A member that claims more than its kind's limit, or that would inflate more than
+# MAX_ZIP_RATIO times (a zip bomb; the corpora compress about 4:1), is refused unread;
+# zipfile never inflates a member past the size it claims. Members below ZIP_RATIO_FLOOR
+# may compress as well as they like.
+MAX_ZIP_MEMBERS = 100_000
+MAX_ZIP_BYTES = 2 * 1024 * 1024 * 1024  # all members together, uncompressed
+MAX_ZIP_RATIO = 100
+ZIP_RATIO_FLOOR = 1024 * 1024
+# Titles longer than this are cut at a word with "…"; the whole title then begins the body,
+# so nothing is lost (the list and the reading pane stay usable).
+MAX_TITLE_CHARS = 1000
 _GROUP_PREFIX = "file:"
 # Files that describe a collection rather than being part of it (bbc/README.TXT). Skipped in
 # folders and archives; named explicitly, they are imported like any other file.
@@ -93,6 +111,8 @@ class ImportReport:
     # read-only, damaged); "" when it ran to the end. Batches stored before are kept.
     stopped: str = ""
     not_imported: int = 0  # files and members not reached after a stop
+    # Articles imported with a change worth saying (a title cut to MAX_TITLE_CHARS).
+    notes: list[ImportFailure] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -129,6 +149,50 @@ def _kind_in_collection(name: str) -> str | None:
 def _editions(text_names: list[str]) -> Counter[str]:
     """How many text files share each story NAME (`NAME.txt`, `NAME.ar.txt`...)."""
     return Counter(split_name(name)[0] for name in text_names)
+
+
+def unsafe_member_name(name: str) -> bool:
+    """An archive member name that would escape a folder it was extracted to: absolute
+    (`/etc/x`, `C:/x`, `\\x`) or climbing out with `..` (either slash counts)."""
+    parts = name.replace("\\", "/").split("/")
+    return (
+        name.startswith(("/", "\\"))
+        or ".." in parts
+        or (len(name) > 1 and name[0].isalpha() and name[1] == ":")
+    )
+
+
+def _size(n: int) -> str:
+    if n >= 1024 * 1024 * 1024:
+        return f"{n / 1024**3:,.1f} GiB"
+    if n >= 1024 * 1024:
+        return f"{n / 1024**2:,.1f} MiB"
+    return f"{n:,} bytes"
+
+
+def _member_limit(kind: str) -> int:
+    if kind == TEXT:
+        return MAX_TEXT_BYTES
+    return MAX_JSON_BYTES if kind == JSON else MAX_ZIP_BYTES
+
+
+def member_refusal(info: zipfile.ZipInfo, kind: str) -> str | None:
+    """Why a zip member is refused before reading it (its claimed size or its ratio), or None."""
+    limit = _member_limit(kind)
+    if info.file_size > limit:
+        return (
+            f"refused: unpacks to {_size(info.file_size)}, more than the limit of {_size(limit)}"
+            + ("; use JSON Lines" if kind == JSON else "")
+        )
+    if info.file_size > ZIP_RATIO_FLOOR and info.file_size > MAX_ZIP_RATIO * max(
+        1, info.compress_size
+    ):
+        ratio = info.file_size // max(1, info.compress_size)
+        return (
+            f"refused: compressed {ratio:,}:1, more than the limit of {MAX_ZIP_RATIO}:1 "
+            "(a zip bomb?)"
+        )
+    return None
 
 
 def _reason(error: BaseException) -> str:
@@ -237,10 +301,33 @@ class _Planner:
             )
             self.fail(origin, reason)
             return
-        members = sorted(
-            (info for info in infos if not info.is_dir()), key=lambda info: info.filename
-        )
-        members = [m for m in members if not any(map(is_hidden, m.filename.split("/")))]
+        if len(infos) > MAX_ZIP_MEMBERS:
+            self.fail(
+                origin,
+                f"refused: {len(infos):,} members, more than the limit of {MAX_ZIP_MEMBERS:,}",
+            )
+            return
+        claimed = sum(info.file_size for info in infos)
+        if claimed > MAX_ZIP_BYTES:
+            self.fail(
+                origin,
+                f"refused: unpacks to {_size(claimed)}, more than the limit of "
+                f"{_size(MAX_ZIP_BYTES)} (a zip bomb?)",
+            )
+            return
+        members = []
+        for info in sorted(infos, key=lambda info: info.filename):
+            if info.is_dir():
+                continue
+            if unsafe_member_name(info.filename):
+                # Never extracted anyway; a name that climbs out of the archive or starts
+                # at the root says the archive was made to attack: refuse the member.
+                self.fail(
+                    f"{origin}:{info.filename}",
+                    "refused: unsafe name (absolute or with '..'); not read",
+                )
+            elif not any(map(is_hidden, info.filename.split("/"))):
+                members.append(info)
         editions: dict[str, Counter[str]] = {}
         for info in members:
             if _kind_in_collection(info.filename) == TEXT:
@@ -355,15 +442,15 @@ class _Importer:
         except KeyError:  # the archive changed since it was listed
             yield ParseFailure("member is missing from the archive")
             return
+        refusal = member_refusal(info, unit.kind)
+        if refusal is not None:
+            yield ParseFailure(refusal)
+            return
         if unit.kind == JSON_LINES:
             with archive.open(info) as stream:
-                yield from iter_json_lines(stream, source=self.source)
+                yield from iter_json_stream(stream, source=self.source)
             return
-        limit = MAX_TEXT_BYTES if unit.kind == TEXT else MAX_JSON_BYTES
-        if info.file_size > limit:
-            yield ParseFailure(f"too large ({info.file_size:,} bytes)")
-            return
-        data = archive.read(info)
+        data = archive.read(info)  # at most info.file_size bytes: zipfile stops there
         if unit.kind == TEXT:
             language = split_name(posixpath.basename(unit.member))[1]
             yield parse_text(
@@ -377,11 +464,14 @@ class _Importer:
             yield read_text_file(unit.path, source=self.source, translation_group=unit.group)
         elif unit.kind == JSON_LINES:
             with unit.path.open("rb") as stream:
-                yield from iter_json_lines(stream, source=self.source)
+                yield from iter_json_stream(stream, source=self.source)
         else:
             size = unit.path.stat().st_size
             if size > MAX_JSON_BYTES:
-                yield ParseFailure(f"too large ({size:,} bytes); use JSON Lines")
+                yield ParseFailure(
+                    f"refused: {_size(size)}, more than the limit of {_size(MAX_JSON_BYTES)} "
+                    "for a JSON document; use JSON Lines"
+                )
                 return
             yield from iter_json(unit.path.read_bytes(), source=self.source)
 
@@ -420,12 +510,33 @@ class _Importer:
             if isinstance(item, ParseFailure):
                 self.fail(unit.origin + item.where, item.reason)
                 continue
+            if len(item.title) > MAX_TITLE_CHARS:
+                length = len(item.title)
+                item = _shorten_title(item)
+                self.report.notes.append(
+                    _failure(
+                        unit.origin,
+                        f"title of {length:,} characters cut to {MAX_TITLE_CHARS:,}; "
+                        "the whole title begins the body",
+                    )
+                )
             if self.amend is not None:
                 item = self.amend(item, unit.path)
             self.batch.append(item)
             self.origins.append(unit.origin)
             if len(self.batch) >= self.batch_size:
                 self.flush()
+
+
+def _shorten_title(article: Article) -> Article:
+    """The title cut at a word near MAX_TITLE_CHARS with "…", the whole title made the first
+    paragraph of the body (nothing is lost)."""
+    title = article.title
+    cut = title[: MAX_TITLE_CHARS - 1]
+    if not title[MAX_TITLE_CHARS - 1].isspace() and " " in cut[MAX_TITLE_CHARS // 2 :]:
+        cut = cut.rsplit(" ", 1)[0]
+    body = title + ("\n" + article.body if article.body else "")
+    return replace(article, title=cut.rstrip() + "…", body=body)
 
 
 def import_paths(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import unquote, urlsplit
 
 from reader.models import Article
@@ -21,7 +21,9 @@ from reader.text.body import clean_field, normalise_body
 from reader.text.language import article_language
 
 __all__ = [
+    "MAX_LINE_BYTES",
     "iter_json",
+    "iter_json_stream",
     "iter_json_lines",
     "record_to_article",
 ]
@@ -35,6 +37,11 @@ AUTHOR_KEYS = ("author",)
 SOURCE_KEYS = ("source",)
 LANGUAGE_KEYS = ("language", "lang")
 GUID_KEYS = ("guid", "id")
+
+# One JSON Lines record (one line) at most: far above any article (the largest of the
+# corpora is under 1 MB), low enough that parsing it stays in bounded memory.
+MAX_LINE_BYTES = 16 * 1024 * 1024
+_SKIP_CHUNK = 1024 * 1024
 
 _LANGUAGE_NAMES = {"arabic": "ar", "english": "en"}
 _LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
@@ -149,19 +156,49 @@ def iter_json_lines(
 ) -> Iterator[Article | ParseFailure]:
     """Articles from JSON Lines, one line at a time (so any size streams)."""
     for number, line in enumerate(lines, start=1):
-        if number == 1 and isinstance(line, bytes):
-            line = line.removeprefix(b"\xef\xbb\xbf")
-        if not line.strip():
+        result = _line_record(line, number, source)
+        if result is not None:
+            yield result
+
+
+def iter_json_stream(
+    stream: BinaryIO, *, source: str | None = None
+) -> Iterator[Article | ParseFailure]:
+    """Articles from a JSON Lines file, in bounded memory: a line longer than
+    MAX_LINE_BYTES is a failure of that line, skipped without being held whole."""
+    number = 0
+    while line := stream.readline(MAX_LINE_BYTES + 1):
+        number += 1
+        if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+            size = len(line)
+            while line and not line.endswith(b"\n"):  # skip the rest, a chunk at a time
+                line = stream.readline(_SKIP_CHUNK)
+                size += len(line)
+            yield ParseFailure(
+                f"refused: a line of {size:,} bytes, more than the limit of {MAX_LINE_BYTES:,}",
+                f"#{number}",
+            )
             continue
-        try:
-            record = json.loads(line)
-        except UnicodeDecodeError as error:
-            yield ParseFailure(f"line is not UTF-8: {error.reason}", f"#{number}")
-            continue
-        except (json.JSONDecodeError, RecursionError) as error:
-            yield ParseFailure(f"invalid JSON: {_reason(error)}", f"#{number}")
-            continue
-        yield _convert(record, f"#{number}", source)
+        result = _line_record(line, number, source)
+        if result is not None:
+            yield result
+
+
+def _line_record(
+    line: bytes | str, number: int, source: str | None
+) -> Article | ParseFailure | None:
+    """The article (or failure) of JSON Lines line `number`; None for a blank line."""
+    if number == 1 and isinstance(line, bytes):
+        line = line.removeprefix(b"\xef\xbb\xbf")
+    if not line.strip():
+        return None
+    try:
+        record = json.loads(line)
+    except UnicodeDecodeError as error:
+        return ParseFailure(f"line is not UTF-8: {error.reason}", f"#{number}")
+    except (json.JSONDecodeError, RecursionError) as error:
+        return ParseFailure(f"invalid JSON: {_reason(error)}", f"#{number}")
+    return _convert(record, f"#{number}", source)
 
 
 def iter_json(
@@ -205,4 +242,5 @@ def iter_json(
 def _reason(error: json.JSONDecodeError | RecursionError) -> str:
     if isinstance(error, RecursionError):
         return "nested too deeply"
-    return f"{error.msg} at line {error.lineno} column {error.colno}"
+    # Some messages end in "at" already ("Invalid control character at").
+    return f"{error.msg.removesuffix(' at')} at line {error.lineno} column {error.colno}"

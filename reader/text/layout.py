@@ -22,7 +22,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import chain, repeat
 from operator import sub
@@ -331,8 +331,9 @@ def layout_paragraph(
 ) -> tuple[VisualLine, ...]:
     """Lay out one paragraph (no newlines expected) in lines at most `width` cells wide.
 
-    `width` below 1 is treated as 1. A line is wider than `width` only when a single glyph
-    is (a wide character at width 1).
+    `width` below 1 is treated as 1. A glyph wider than the whole width (a two-cell
+    character at width 1) is drawn as one "…", as `fit_line` draws it, so no line is ever
+    wider than `width`.
     """
     _check(mode, harakat)
     rtl = base_direction(text, language)
@@ -345,11 +346,24 @@ def _layout_paragraph(
     if not text:
         return ()
     u = analyse(text, rtl, harakat, mode)
+    if not u.narrow and width < 2 and max(u.widths) > width:
+        u = _placeholders(u, width)
     app = mode == "app"
     return tuple(
         visual_line(u, lead, first, end, stop, rtl, width, app)
         for lead, first, end, stop in _wrap(u, width)
     )
+
+
+def _placeholders(u: Units, width: int) -> Units:
+    """`u` with every glyph wider than `width` replaced by a one-cell "…" (its characters
+    still map to it), so a line holds at least one whole glyph and is never too wide."""
+    glyphs = [ELLIPSIS if w > width else g for g, w in zip(u.glyphs, u.widths, strict=True)]
+    widths = [1 if w > width else w for w in u.widths]
+    cum = [0]
+    for w in widths:
+        cum.append(cum[-1] + w)
+    return replace(u, glyphs=glyphs, widths=widths, cum=cum, narrow=widths.count(1) == len(widths))
 
 
 @lru_cache(maxsize=64)

@@ -51,6 +51,40 @@ def cli(home: Path, *argv: str, timeout: float = 120, stdin: str | None = None) 
     return Result(done.returncode, done.stdout, done.stderr)
 
 
+@dataclass
+class Measured(Result):
+    seconds: float
+    peak_rss_mb: float  # the command's peak resident memory
+
+
+_MEASURE = """
+import json, resource, subprocess, sys, time
+started = time.monotonic()
+done = subprocess.run(sys.argv[1:], capture_output=True, text=True, errors="replace")
+seconds = time.monotonic() - started
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB on Linux
+print(json.dumps([done.returncode, done.stdout, done.stderr, seconds, peak]))
+"""
+
+
+def measured_cli(home: Path, *argv: str, timeout: float = 120, cwd: Path | None = None) -> Measured:
+    """`cli`, run by a fresh child that reports the command's peak RSS (RUSAGE_CHILDREN of a
+    process whose only child is the command) and its wall time."""
+    env = {**os.environ, "PYTHONPATH": str(REPO), "NEWSREADER_HOME": str(home)}
+    command = [sys.executable, "-m", "reader", "--home", str(home), *argv]
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURE, *command],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        cwd=cwd,
+        check=True,
+    )
+    code, out, err, seconds, peak = json.loads(done.stdout)
+    return Measured(code, out, err, seconds, peak)
+
+
 def assert_clean_error(result: Result, *, code: int = 1, prefix: str = "newsreader: error:") -> str:
     """Exactly one line on stderr, starting with `prefix`, no traceback; returns it."""
     assert "Traceback" not in result.err, result.err

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from reader.search.index import QueryError, SearchIndex
@@ -147,10 +147,24 @@ def test_any_query_gives_results_or_a_query_error(small_index, query) -> None:
 @FUZZ
 @given(
     text=st.text(max_size=300),
-    width=st.integers(min_value=2, max_value=120),  # width 1: see README, left open
+    width=st.integers(min_value=1, max_value=120),
     language=st.sampled_from([None, "ar", "en"]),
 )
+@example(text="\u0e5c", width=1, language=None)  # a wide glyph at width 1 (issue 11)
+@example(text="漢字 كلمة 漢", width=1, language="ar")
 def test_layout_lines_never_wider_than_the_width(text, width, language) -> None:
     for paragraph in layout_text(text, width, language=language):
         for line in paragraph.lines:
             assert line.indent + cell_width(line.text) <= width, (text, width, line)
+
+
+@pytest.mark.parametrize("text", ["\u0e5c", "漢", "a漢字b", "خبر 漢"])
+def test_a_glyph_wider_than_the_width_becomes_one_ellipsis(text: str) -> None:
+    """At width 1 a two-cell glyph is drawn as one "…" (as `fit_line` draws it): a line
+    never grows past the width, and every character still maps to a drawn column."""
+    lines = [line for p in layout_text(text, 1) for line in p.lines]
+    assert all(cell_width(line.text) == 1 for line in lines), lines
+    wide = sum(1 for ch in text if cell_width(ch) == 2)
+    assert sum(line.text == "…" for line in lines) == wide
+    wrapped_at_2 = [line for p in layout_text(text, 2) for line in p.lines]
+    assert "…" not in "".join(line.text for line in wrapped_at_2)  # only when it must

@@ -92,8 +92,11 @@ def test_wide_characters_take_two_cells() -> None:
     lines = layout_paragraph("中文字", 4)
     assert [line.text for line in lines] == ["中文", "字"]
     assert lines[0].columns == (0, 2)
-    # A glyph wider than the whole line still has to go somewhere.
-    assert [line.text for line in layout_paragraph("中文", 1)] == ["中", "文"]
+    # A glyph wider than the whole line is drawn as one "…" (as fit_line does), so the
+    # line stays within the width; its character still maps to the placeholder's column.
+    lines = layout_paragraph("中文", 1)
+    assert [line.text for line in lines] == ["…", "…"]
+    assert [line.columns for line in lines] == [(0,), (0,)]
 
 
 def test_leading_spaces_are_drawn_trailing_are_not() -> None:
