@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reader.text.bidi import bidi_classes
+from reader.text.cells import cell_width
 from reader.text.layout import VisualLine, base_direction, layout_paragraph
 from tests.text.fribidi_oracle import (
     FRIBIDI,
@@ -108,6 +109,8 @@ def check_paragraphs(
                     counts.lines += 1
                     start = _first_drawn(paragraph, line)
                     want = expected_line(paragraph, info, start, line.end, rtl)
+                    if line.text == "…" and cell_width(want.strip()) > width:
+                        continue  # one glyph wider than the whole line is drawn as "…"
                     assert fold(line.text) == fold(want), (paragraph, width, line)
                     logical = line_text(paragraph, start, line.end)
                     if not logical:
