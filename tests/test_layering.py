@@ -19,6 +19,7 @@ CORE_MODULES = [
     "reader.cli.library",
     "reader.cli.feeds",
     "reader.sources.importer",
+    "reader.sources.import_plan",
     "reader.sources.seeds",
     "reader.sources.text",
     "reader.sources.jsonfile",
