@@ -3,6 +3,7 @@
 The store is the truth; the index can always be rebuilt from it. The other modules of
 reader.search hold the parts: `schema` (what is indexed), `storage` (the directory: the
 record of how far the index has caught up, the writer lock, opening without mmap),
+`building` (writing articles in committed batches, for a rebuild or a catch-up),
 `doctable` (article ids, languages and dates by document number), `hits` (a page of
 results read from the store), `query`, `analysis`, `scoring` and `snippets`.
 """
@@ -11,20 +12,18 @@ from __future__ import annotations
 
 import contextlib
 import threading
-import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from whoosh import index as wi
 
-from reader.models import Article, Hit
-from reader.search.analysis import clear_caches
+from reader.models import Hit
+from reader.search.building import IndexBuilder, Run, clearing_term_caches
 from reader.search.collect import collect, filter_sets
 from reader.search.doctable import DocTable
 from reader.search.errors import (
-    LOCKED,
     IndexCorruptError,
     IndexLockedError,
     IndexNotReadyError,
@@ -34,19 +33,17 @@ from reader.search.errors import (
 )
 from reader.search.hits import build_hits
 from reader.search.query import QueryError, parse_query
-from reader.search.schema import SCHEMA_VERSION, article_document, build_schema
+from reader.search.schema import SCHEMA_VERSION, build_schema
 from reader.search.scoring import FastBM25F
 from reader.search.snippets import Matcher
 from reader.search.storage import (
     LOCK_FILE,
     META_FILE,
     WHOOSH_LOCK,
-    Build,
     Meta,
     create_index,
     open_index,
     read_meta,
-    write_meta,
     writer_lock,
 )
 
@@ -71,33 +68,6 @@ __all__ = [
 ]
 
 SORTS = ("relevance", "date")
-
-# Batching, measured on the 33k-article index (2 cores, shared): updating 50 / 500 / 2,000
-# articles takes 0.2+0.2 / 0.7+1.0 / 2.3+2.9 s (add + commit with merge=False). Small
-# catch-ups commit once; big ones every BIG_BATCH articles (about 7 s a commit, 380-430
-# articles/s overall, 12% faster than one huge commit), so a crash or cancel loses little.
-SMALL_CATCH_UP = 1_000
-BIG_BATCH = 2_000
-# ...or fewer: a big run commits its first batch after BATCH_SECONDS, the next after twice
-# that, and so on, so a new library is searchable within seconds without many small
-# segments (each commit costs, and each segment slows searches a little).
-BATCH_SECONDS = 2.0
-LIMIT_MB = 256
-MAX_SEGMENTS = 8  # above this, a catch-up lets Whoosh merge small segments
-
-
-@dataclass(slots=True)
-class _Run:
-    """One catch-up or rebuild: its callbacks, and counts shared by its phases."""
-
-    progress: Callable[[int, int], None] | None
-    cancelled: Callable[[], bool] | None
-    on_commit: Callable[[int], None] | None
-    procs: int
-    timeout: float
-    total: int | None = None  # for progress: every article this run may index
-    base: int = 0  # articles a resumed build had committed before this run
-    indexed: int = 0  # articles committed by this run
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,16 +105,6 @@ class SearchResults:
         if not self.partial:
             return ""
         return f"searched {self.searched:,} of {self.library:,} articles"
-
-
-@contextlib.contextmanager
-def _clearing_term_caches() -> Iterator[None]:
-    """An indexing run fills the analyzers' term caches with its rare words (up to ~10 MB),
-    which nothing needs once it is over: empty them afterwards, however the run ended."""
-    try:
-        yield
-    finally:
-        clear_caches()
 
 
 class SearchIndex:
@@ -287,10 +247,10 @@ class SearchIndex:
         segments and slightly slower queries. It forks, which is only safe in a process
         with no other busy threads (the CLI's reindex, not the app), hence off by default.
         """
-        with self._writer_lock(timeout), _clearing_term_caches():
+        with self._writer_lock(timeout), clearing_term_caches():
             self._wipe()
-            run = _Run(progress, cancelled, on_commit, procs, timeout)
-            return self._build(store, run, start=True) + self._index_changes(store, run)
+            builder = self._builder(store, Run(progress, cancelled, on_commit, procs, timeout))
+            return builder.build(start=True) + builder.index_changes()
 
     def catch_up(
         self,
@@ -306,10 +266,10 @@ class SearchIndex:
         index is missing, damaged or from another version; resuming a build that was
         stopped). Resumable: progress is recorded after every commit. Returns the number
         of articles indexed. `on_commit(n)`: n articles of this call are now searchable."""
-        with self._writer_lock(timeout), _clearing_term_caches():
+        with self._writer_lock(timeout), clearing_term_caches():
             with self._lock:
                 meta, ix, reason, _ = self._assess(store)
-            run = _Run(progress, cancelled, on_commit, procs, timeout)
+            builder = self._builder(store, Run(progress, cancelled, on_commit, procs, timeout))
             if reason or meta is None or ix is None:
                 self._wipe()
                 start = True
@@ -318,167 +278,12 @@ class SearchIndex:
             elif meta.seq == 0 and ix.doc_count_all() == 0:
                 start = True
             else:
-                return self._index_changes(store, run)
-            return self._build(store, run, start=start) + self._index_changes(store, run)
+                return builder.index_changes()
+            return builder.build(start=start) + builder.index_changes()
 
-    def _build(self, store: Store, run: _Run, *, start: bool) -> int:
-        """Index the articles with seq up to the build's, newest first, from the recorded
-        cursor; then record the build's seq as the index's, for the seq catch-up."""
-        ix = self._open()
-        meta = read_meta(self.path)
-        if start or meta is None or meta.build is None:
-            build = Build(store.max_seq())
-            with self._lock:
-                write_meta(self.path, 0, ix.latest_generation(), build)
-        else:
-            build = meta.build
-        total = store.count_upto_seq(build.seq) + store.count_changed_since(build.seq)
-        run.total, run.base = total, build.done
-        if run.progress:
-            run.progress(build.done, total)
-        # A kill between a Whoosh commit and the record written after it leaves articles
-        # in the index past the recorded cursor: they are the next ones in this order, so
-        # replace (not add) that many, with a margin for articles that left the build.
-        unrecorded = max(0, ix.doc_count() - build.done) if not start else 0
-        replace_first = unrecorded * 2 + 100 if unrecorded else 0
-        items = (
-            ((published, article_id), article)
-            for published, article_id, article in store.iter_newest_for_index(
-                build.seq, build.cursor
-            )
-        )
-
-        def committed(marker: Any, done: int) -> None:
-            nonlocal build
-            published, article_id = marker
-            build = replace(build, published=published, id=article_id, done=build.done + done)
-            with self._lock:
-                write_meta(self.path, 0, ix.latest_generation(), build)
-
-        done, finished = self._batches(
-            ix, items, run, replace_first=replace_first, committed=committed
-        )
-        run.base += done
-        if finished:
-            with self._lock:
-                write_meta(self.path, build.seq, ix.latest_generation())
-        return done
-
-    def _index_changes(self, store: Store, run: _Run) -> int:
-        """Index what changed after the recorded seq, in seq order (replacing documents)."""
-        if run.cancelled and run.cancelled():
-            return 0
-        meta = read_meta(self.path)
-        if meta is None or meta.build is not None:
-            return 0  # a build was stopped: the next catch-up resumes it
-        seq = meta.seq
-        behind = store.count_changed_since(seq)
-        if run.total is None:
-            run.total, run.base = behind, 0
-            if run.progress:
-                run.progress(0, behind)
-        if behind == 0:
-            return 0
-        ix = self._open()
-
-        def committed(marker: Any, done: int) -> None:
-            with self._lock:
-                write_meta(self.path, marker, ix.latest_generation())
-
-        done, _ = self._batches(
-            ix, store.iter_for_index(seq), run, replace_first=None, committed=committed
-        )
-        return done
-
-    def _batches(
-        self,
-        ix: wi.FileIndex,
-        items: Iterator[tuple[Any, Article]],
-        run: _Run,
-        *,
-        replace_first: int | None,
-        committed: Callable[[Any, int], None],
-    ) -> tuple[int, bool]:
-        """Add `items` ((marker, article)) in committed batches; after each commit,
-        `committed(last marker, articles in the batch)` records it. `replace_first`: None
-        to replace every document (a catch-up), else how many to replace before adding
-        only (a build). Returns (articles indexed, whether `items` ran out)."""
-        total = run.total or 0
-        big = total > SMALL_CATCH_UP
-        done = 0
-        carried: tuple[Any, Article] | None = None
-        exhausted = False
-        seconds = BATCH_SECONDS
-        while not exhausted:
-            if run.cancelled and run.cancelled():
-                break
-            try:
-                writer = self._writer(ix, big=big, procs=run.procs, timeout=run.timeout)
-            except wi.LockError:
-                raise IndexLockedError(LOCKED) from None
-            marker: Any = None
-            batch: set[int] = set()
-            started = time.monotonic()
-            try:
-                while True:
-                    if carried is not None:
-                        item, carried = carried, None
-                    else:
-                        item = next(items, None)
-                        if item is None:
-                            exhausted = True
-                            break
-                    item_marker, article = item
-                    article_id = int(article.id or 0)
-                    if article_id in batch:
-                        # Changed again while we index: Whoosh cannot replace a document
-                        # of the same uncommitted batch, so commit first.
-                        carried = item
-                        break
-                    document = article_document(article)
-                    position = done + len(batch)
-                    if replace_first is not None and position >= replace_first:
-                        writer.add_document(**document)  # a build: no delete lookup needed
-                    else:
-                        writer.update_document(**document)
-                    batch.add(article_id)
-                    marker = item_marker
-                    count = len(batch)
-                    if run.progress and count % 100 == 0:
-                        shown = run.base + done + count
-                        run.progress(shown, max(total, shown))
-                    if big and (
-                        count >= BIG_BATCH
-                        or (count % 50 == 0 and time.monotonic() - started >= seconds)
-                    ):
-                        break
-                    if run.cancelled and count % 50 == 0 and run.cancelled():
-                        break
-            except BaseException:
-                writer.cancel()
-                raise
-            if not batch:
-                writer.cancel()
-                break
-            seconds *= 2  # the first batch is searchable soon; later ones are bigger
-            merge = len(ix._segments()) > MAX_SEGMENTS  # noqa: SLF001
-            writer.commit(merge=merge)
-            done += len(batch)
-            committed(marker, len(batch))
-            run.indexed += len(batch)
-            if run.on_commit:
-                run.on_commit(run.indexed)
-            if run.progress:
-                shown = run.base + done
-                run.progress(shown, max(total, shown))
-        return done, exhausted
-
-    def _writer(self, ix: wi.FileIndex, *, big: bool, procs: int, timeout: float) -> Any:
-        # Our lock is held, so a Whoosh lock conflict means a writer that ignores ours.
-        if big and procs > 1:
-            # Forks worker processes: see SearchIndex.rebuild about when that is safe.
-            return ix.writer(procs=procs, limitmb=LIMIT_MB, multisegment=True, timeout=timeout)
-        return ix.writer(limitmb=LIMIT_MB if big else 64, timeout=timeout)
+    def _builder(self, store: Store, run: Run) -> IndexBuilder:
+        """Writes one run's batches into this index (see reader.search.building)."""
+        return IndexBuilder(self.path, self._open, self._lock, store, run)
 
     # -- searching -------------------------------------------------------------------------
     def _get_searcher(self) -> Any:

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from reader.models import Article
 from reader.sources.dates import parse_date
-from reader.sources.importer import TEXT, ZIP, ImportReport, file_kind, import_paths, is_hidden
+from reader.sources.import_plan import TEXT, ZIP, file_kind, is_hidden
+from reader.sources.importer import ImportReport, import_paths
 from reader.sources.text import read_text_file, split_name
 from reader.store import Store
 

@@ -3,6 +3,7 @@
 The rest of the application imports from here; the modules inside are
 
 - `store`: the `Store` (articles, meta, feeds) and its duplicate rules;
+- `index_reads`: the `Store`'s reads that feed the search index (a mixin);
 - `filters`: the list filter and the result of adding articles;
 - `records`: rows ↔ models, the dedupe hash, the change sequence;
 - `schema`: the SQL of each schema version;

@@ -8,8 +8,8 @@ resident memory can be read with getrusage(RUSAGE_CHILDREN)):
 - RSS_BOUND: peak resident memory at most 200 MB (the idle command takes about 40 MB),
   whatever the input claims or holds: a 10 GB zip member, a 200 MB line.
 
-The limits that make this so are named constants in reader/sources/importer.py and
-reader/sources/jsonfile.py (see the README's Reliability section).
+The limits that make this so are named constants in reader/sources/import_plan.py,
+reader/sources/importer.py and reader/sources/jsonfile.py (see the README's Reliability section).
 """
 
 from __future__ import annotations
@@ -21,13 +21,13 @@ import sqlite3
 import zipfile
 from pathlib import Path
 
-from reader.sources.importer import (
+from reader.sources.import_plan import (
     MAX_JSON_BYTES,
-    MAX_TITLE_CHARS,
     MAX_ZIP_BYTES,
     MAX_ZIP_MEMBERS,
     MAX_ZIP_RATIO,
 )
+from reader.sources.importer import MAX_TITLE_CHARS
 from reader.sources.jsonfile import MAX_LINE_BYTES
 from tests.faults.conftest import Measured, cli, measured_cli
 

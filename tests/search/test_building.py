@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-import reader.search.index as index_module
+import reader.search.building as building_module
 from reader.models import Article
 from reader.search.index import SearchIndex
 from reader.store import Store
@@ -52,9 +52,9 @@ def indexed_ids(index: SearchIndex) -> Counter[int]:
 
 
 def _small_batches(monkeypatch: pytest.MonkeyPatch, size: int) -> None:
-    monkeypatch.setattr(index_module, "SMALL_CATCH_UP", 10)
-    monkeypatch.setattr(index_module, "BIG_BATCH", size)
-    monkeypatch.setattr(index_module, "BATCH_SECONDS", 1e9)
+    monkeypatch.setattr(building_module, "SMALL_CATCH_UP", 10)
+    monkeypatch.setattr(building_module, "BIG_BATCH", size)
+    monkeypatch.setattr(building_module, "BATCH_SECONDS", 1e9)
 
 
 def test_a_stopped_build_answers_from_the_newest_articles_with_a_note(
@@ -94,7 +94,7 @@ def test_a_commit_whose_record_was_not_written_is_not_duplicated(
     store = Store(tmp_path / "library.sqlite3")
     store.add_articles(articles(1_000))
     index = SearchIndex(tmp_path / "index")
-    original = index_module.write_meta
+    original = building_module.write_meta
     calls = 0
 
     def dies_on_the_third_commit(path, seq, generation, build=None):  # type: ignore[no-untyped-def]
@@ -104,10 +104,10 @@ def test_a_commit_whose_record_was_not_written_is_not_duplicated(
             raise KeyboardInterrupt("killed")
         return original(path, seq, generation, build)
 
-    monkeypatch.setattr(index_module, "write_meta", dies_on_the_third_commit)
+    monkeypatch.setattr(building_module, "write_meta", dies_on_the_third_commit)
     with pytest.raises(KeyboardInterrupt):
         index.catch_up(store)
-    monkeypatch.setattr(index_module, "write_meta", original)
+    monkeypatch.setattr(building_module, "write_meta", original)
     assert sum(indexed_ids(index).values()) == 900  # the record says 600
     # Changed meanwhile: comes back through the seq catch-up, still once.
     store.set_read(newest_ids(store, 1)[0], True)

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from whoosh.searching import Searcher
 
+import reader.search.building as building_module
 import reader.search.doctable as doctable_module
-import reader.search.index as index_module
 import reader.search.storage as storage_module
 from reader.models import Article
 from reader.search.index import (
@@ -178,8 +178,8 @@ def test_cancelled_catch_up_resumes_where_it_stopped(
     tmp_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Small batches so the ten fixture articles take several commits.
-    monkeypatch.setattr(index_module, "SMALL_CATCH_UP", 2)
-    monkeypatch.setattr(index_module, "BIG_BATCH", 3)
+    monkeypatch.setattr(building_module, "SMALL_CATCH_UP", 2)
+    monkeypatch.setattr(building_module, "BIG_BATCH", 3)
     index = SearchIndex(tmp_path / "index")
     commits: list[int] = []
 
@@ -201,10 +201,10 @@ def test_cancelled_catch_up_resumes_where_it_stopped(
 def test_interrupted_catch_up_keeps_committed_batches(
     tmp_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(index_module, "SMALL_CATCH_UP", 2)
-    monkeypatch.setattr(index_module, "BIG_BATCH", 4)
+    monkeypatch.setattr(building_module, "SMALL_CATCH_UP", 2)
+    monkeypatch.setattr(building_module, "BIG_BATCH", 4)
     index = SearchIndex(tmp_path / "index")
-    original = index_module.article_document
+    original = building_module.article_document
     calls = 0
 
     def failing(article: Article) -> dict[str, object]:
@@ -214,11 +214,11 @@ def test_interrupted_catch_up_keeps_committed_batches(
             raise RuntimeError("power cut")
         return original(article)
 
-    monkeypatch.setattr(index_module, "article_document", failing)
+    monkeypatch.setattr(building_module, "article_document", failing)
     with pytest.raises(RuntimeError):
         index.catch_up(store)
     assert index.status(store).doc_count == 4
-    monkeypatch.setattr(index_module, "article_document", original)
+    monkeypatch.setattr(building_module, "article_document", original)
     assert index.catch_up(store) == len(ARTICLES) - 4
     assert index.status(store).in_step
 
@@ -316,7 +316,7 @@ def test_search_during_catch_up_does_not_crash(tmp_path: Path, store: Store) -> 
 def test_multiprocess_writer_builds_the_same_index(
     tmp_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(index_module, "SMALL_CATCH_UP", 2)
+    monkeypatch.setattr(building_module, "SMALL_CATCH_UP", 2)
     index = SearchIndex(tmp_path / "index")
     assert index.rebuild(store, procs=2) == len(ARTICLES)
     status = index.status(store)
@@ -332,7 +332,7 @@ def test_article_changed_while_indexing_is_not_duplicated(
 ) -> None:
     index = SearchIndex(tmp_path / "index")
     gas = next(a for a in ARTICLES if a.guid == "gas")
-    original = index_module.article_document
+    original = building_module.article_document
     seen: list[int | None] = []
 
     def document(article: Article) -> dict[str, object]:
@@ -343,7 +343,7 @@ def test_article_changed_while_indexing_is_not_duplicated(
             store.add_articles([replace(gas, body="Hydrogen supplies instead.")], update=True)
         return original(article)
 
-    monkeypatch.setattr(index_module, "article_document", document)
+    monkeypatch.setattr(building_module, "article_document", document)
     assert index.rebuild(store) == len(ARTICLES) + 1
     assert seen.count(ids["gas"]) == 2
     status = index.status(store)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-import reader.search.index as index_module
+import reader.search.building as building_module
 from reader.ui.app import NewsReaderApp
 from reader.ui.screens.main import MainScreen
 from tests.search.test_building import articles
@@ -36,8 +36,8 @@ async def test_the_status_line_says_how_much_was_searched_while_indexing(
     session.ensure_seeded()
     session.store.add_articles(articles(3_000))
     # Index the newest 1,000 here and stop, as a killed indexer would have.
-    monkeypatch.setattr(index_module, "SMALL_CATCH_UP", 10)
-    monkeypatch.setattr(index_module, "BIG_BATCH", 1_000)
+    monkeypatch.setattr(building_module, "SMALL_CATCH_UP", 10)
+    monkeypatch.setattr(building_module, "BIG_BATCH", 1_000)
     commits: list[int] = []
     session.sync_index(cancelled=lambda: bool(commits), on_commit=commits.append)
     assert commits == [1_000]

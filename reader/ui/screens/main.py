@@ -4,19 +4,15 @@ The screen owns the state as reactives (the list filter, the result order, the a
 open, the search matcher, where the index stands, what has a progress bar) and its widgets
 are bound to it with `data_bind`. Workers do the slow parts through the application layer
 (`reader.session.Session`) and report with the messages of `reader.ui.messages`; the
-handlers here drop what is stale and change the state.
+handlers here drop what is stale and change the state. The feed refresh and the indexer
+process are in the mixins of `reader.ui.screens.feeds` and `reader.ui.screens.indexing`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
-import os
-import sys
 import threading
 from dataclasses import replace
-from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -30,7 +26,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader.config import resolve_bidi_mode
 from reader.history import SearchHistory
-from reader.session import IndexSync, OpenedArticle, Session
+from reader.session import OpenedArticle, Session
 from reader.store import ListFilter
 from reader.text.plural import counted
 from reader.ui import messages as msg
@@ -39,6 +35,7 @@ from reader.ui.reading_pane import Matcher, ReadingPane
 from reader.ui.results_list import ResultsList
 from reader.ui.rowlist import RowList
 from reader.ui.screens.feeds import FeedsMixin
+from reader.ui.screens.indexing import IndexingMixin
 from reader.ui.search_pane import SearchInput, SearchPane
 from reader.ui.sources import ALL_SOURCES, SourcePicker
 from reader.ui.state import Activity, IndexState
@@ -48,7 +45,7 @@ def _key(key: str, action: str, description: str, binding_id: str, tooltip: str)
     return Binding(key, action, description, show=False, id=binding_id, tooltip=tooltip)
 
 
-class MainScreen(FeedsMixin, Screen[None]):
+class MainScreen(FeedsMixin, IndexingMixin, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         # Priority: `/` is acted on when the app reads the key, not when the focused list
         # gets to it, so the keys typed after it (a paste, a fast typist, a busy app) are
@@ -100,6 +97,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         self.has_feeds = False
         self._search_lock = threading.Lock()  # one search (page) at a time
         self._search_box: SearchInput | None = None  # set on mount
+        # The indexer process (reader.ui.screens.indexing).
         self._indexer: asyncio.subprocess.Process | None = None  # the running indexer
         self._index_again = False  # a catch-up was asked for while the indexer ran
         self._committed = 0  # articles the running indexer has made searchable
@@ -190,107 +188,6 @@ class MainScreen(FeedsMixin, Screen[None]):
 
     def watch_sort(self, sort: str) -> None:
         self.notify(f"Results sorted by {sort}", timeout=2)
-        if self.search_pane.input.value.strip():
-            self.run_search(self.search_pane.input.value)
-
-    # -- index ----------------------------------------------------------------------------
-    # Indexing runs in its own process (`newsreader index --progress json`), never in a
-    # thread of the app: Whoosh is pure Python, and a thread would share the GIL with the
-    # UI. The process is safe to kill at any moment (its record is written after each
-    # commit, its lock is an flock), so it is simply terminated when the app quits or a
-    # rebuild is asked for. Searches in the app see each batch it commits.
-    def catch_up_index(self, rebuild: bool = False) -> None:
-        if self._indexer is not None and not rebuild:
-            self._index_again = True  # the running indexer may have missed the change
-            return
-        self._stop_indexer()
-        self.index_state = IndexState("checking")
-        self._run_indexer(rebuild)
-
-    def _indexer_command(self, rebuild: bool) -> list[str]:
-        home = str(self.session.library.home)
-        command = [sys.executable, "-m", "reader", "--home", home, "index", "--progress", "json"]
-        return [*command, "--rebuild"] if rebuild else command
-
-    @work(exclusive=True, group="index", exit_on_error=False)
-    async def _run_indexer(self, rebuild: bool) -> None:
-        index = self.session.index
-        if not rebuild:
-            status = await asyncio.to_thread(index.status, self.store)
-            if status.in_step:
-                await asyncio.to_thread(index.warm_up)
-                self.post_message(msg.IndexDone(IndexSync("in_step")))
-                return
-        # The child runs this very code, wherever it was imported from.
-        env = dict(os.environ)
-        package_root = str(Path(__file__).resolve().parents[3])
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
-        process = await asyncio.create_subprocess_exec(
-            *self._indexer_command(rebuild),
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            env=env,
-        )
-        self._indexer = process
-        self._committed = 0
-        sync: IndexSync | None = None
-        done = total = 0
-        try:
-            assert process.stdout is not None and process.stderr is not None
-            async for raw in process.stdout:
-                record = json.loads(raw)
-                if "result" in record:
-                    sync = IndexSync(**record["result"])
-                    continue
-                if "committed" in record:
-                    self._committed = int(record["committed"])
-                else:
-                    done, total = int(record["done"]), int(record["total"])
-                self.post_message(msg.IndexProgress(done, total, self._committed))
-            errors = (await process.stderr.read()).decode("utf-8", "replace").strip()
-            code = await process.wait()
-        finally:
-            self._stop_indexer(process)
-        if sync is None:
-            last = errors.splitlines()[-1] if errors else f"exit status {code}"
-            raise RuntimeError(f"the indexer stopped: {last}")
-        await asyncio.to_thread(index.warm_up)  # reopens the searcher on the new commits
-        self.post_message(msg.IndexDone(sync))
-
-    def _stop_indexer(self, process: asyncio.subprocess.Process | None = None) -> None:
-        """Terminate the indexer process (it resumes where it stopped next time)."""
-        process = process or self._indexer
-        if process is not None and process.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                process.terminate()
-        if process is self._indexer:
-            self._indexer = None
-
-    def on_unmount(self) -> None:
-        self._stop_indexer()
-
-    def on_index_progress(self, event: msg.IndexProgress) -> None:
-        self.index_state = IndexState("indexing", event.done, event.total)
-        self.activity = Activity(event.done, event.total)
-        if event.committed > self._shown_committed:
-            # A batch is searchable: the search shown answers from more articles now.
-            self._shown_committed = event.committed
-            if self.search_pane.input.value.strip():
-                self.run_search(self.search_pane.input.value)
-
-    def on_index_done(self, event: msg.IndexDone) -> None:
-        self._shown_committed = 0
-        if event.sync.locked:
-            self.notify(event.sync.note, severity="warning")
-        self._index_settled(IndexState("locked" if event.sync.locked else "idle"))
-        if self._index_again:
-            self._index_again = False
-            self.catch_up_index()
-
-    def _index_settled(self, state: IndexState) -> None:
-        self.index_state = state
-        self.activity = None
         if self.search_pane.input.value.strip():
             self.run_search(self.search_pane.input.value)
 
