@@ -20,6 +20,7 @@ from whoosh import index as wi
 
 from reader.models import Article, Hit
 from reader.search.analysis import clear_caches
+from reader.search.codec import IndexCodec
 from reader.search.collect import collect, filter_sets
 from reader.search.doctable import DocTable
 from reader.search.errors import (
@@ -361,8 +362,14 @@ class SearchIndex:
         # Our lock is held, so a Whoosh lock conflict means a writer that ignores ours.
         if big and procs > 1:
             # Forks worker processes: see SearchIndex.rebuild about when that is safe.
-            return ix.writer(procs=procs, limitmb=LIMIT_MB, multisegment=True, timeout=timeout)
-        return ix.writer(limitmb=LIMIT_MB if big else 64, timeout=timeout)
+            return ix.writer(
+                procs=procs,
+                limitmb=LIMIT_MB,
+                multisegment=True,
+                timeout=timeout,
+                codec=IndexCodec(),
+            )
+        return ix.writer(limitmb=LIMIT_MB if big else 64, timeout=timeout, codec=IndexCodec())
 
     # -- searching -------------------------------------------------------------------------
     def _get_searcher(self) -> Any:
