@@ -263,6 +263,39 @@ class BilingualAnalyzer(Analyzer):
             yield AnalyzedToken(result, pos, match.start(), match.end())
             pos += 1
 
+    def postings(self, value: str) -> tuple[dict[str, list[int]], dict[str, float]]:
+        """(term -> positions, term -> summed boost) for `value`: exactly what Whoosh's
+        Positions format collects from `__call__` (stop words dropped, TITLE_WEIGHT before
+        FIELD_BREAK, a position gap after it), without a Token per word. The indexing hot
+        path (see reader.search.schema.FastPositions)."""
+        cache_get = self._cache.get
+        term = self.term
+        poses: dict[str, list[int]] = {}
+        weights: dict[str, float] = {}
+        pos = 0
+        head_end = value.find(FIELD_BREAK)
+        boost = TITLE_WEIGHT if head_end >= 0 else 1.0
+        for match in TOKEN_PATTERN.finditer(value):
+            if head_end >= 0 and match.start() > head_end:
+                head_end = -1
+                boost = 1.0
+                pos += 1
+            raw = match.group()
+            text = cache_get(raw, _MISSING)
+            if text is _MISSING:
+                text = term(raw)
+            if text is None:
+                continue
+            positions = poses.get(text)  # type: ignore[arg-type]
+            if positions is None:
+                poses[text] = [pos]  # type: ignore[index]
+                weights[text] = 0.0 + boost  # type: ignore[index]
+            else:
+                positions.append(pos)
+                weights[text] += boost  # type: ignore[index]
+            pos += 1
+        return poses, weights
+
     def terms(self, text: str) -> list[str]:
         return [t.term for t in self.tokens(text)]
 

@@ -21,6 +21,7 @@ from whoosh import index as wi
 
 from reader.models import Article
 from reader.search.analysis import clear_caches
+from reader.search.codec import IndexCodec
 from reader.search.errors import LOCKED, IndexLockedError
 from reader.search.schema import article_document
 from reader.search.storage import Build, read_meta, write_meta
@@ -242,5 +243,11 @@ def _writer(ix: wi.FileIndex, *, big: bool, procs: int, timeout: float) -> Any:
     # Our lock is held, so a Whoosh lock conflict means a writer that ignores ours.
     if big and procs > 1:
         # Forks worker processes: see SearchIndex.rebuild about when that is safe.
-        return ix.writer(procs=procs, limitmb=LIMIT_MB, multisegment=True, timeout=timeout)
-    return ix.writer(limitmb=LIMIT_MB if big else 64, timeout=timeout)
+        return ix.writer(
+            procs=procs,
+            limitmb=LIMIT_MB,
+            multisegment=True,
+            timeout=timeout,
+            codec=IndexCodec(),
+        )
+    return ix.writer(limitmb=LIMIT_MB if big else 64, timeout=timeout, codec=IndexCodec())

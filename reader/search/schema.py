@@ -2,18 +2,51 @@
 
 from __future__ import annotations
 
+from pickle import dumps
 from typing import Any
 
 from whoosh import fields as wf
+from whoosh.formats import Positions
+from whoosh.system import pack_uint
 
 from reader.models import Article
 from reader.search.analysis import FIELD_BREAK, BilingualAnalyzer, PlainAnalyzer
 from reader.text.language import article_language
 
-__all__ = ["SCHEMA_VERSION", "article_document", "build_schema"]
+__all__ = ["SCHEMA_VERSION", "Text", "article_document", "build_schema"]
 
 # Bump when the schema or the meaning of a field changes: existing indexes are rebuilt.
 SCHEMA_VERSION = 1
+
+
+class Text(wf.TEXT):
+    """Whoosh's TEXT, indexed through `BilingualAnalyzer.postings` rather than a Token per
+    word and a generator per field: the same postings, byte for byte (the encoding is
+    `Positions.encode`'s), in about half the time. Anything else takes Whoosh's path."""
+
+    def index(self, value: Any, **kwargs: Any) -> Any:
+        analyzer = self.analyzer
+        if (
+            kwargs
+            or type(self.format) is not Positions
+            or not isinstance(value, str)
+            or not isinstance(analyzer, BilingualAnalyzer)
+        ):
+            return super().index(value, **kwargs)
+        poses, weights = analyzer.postings(value)
+        field_boost = self.format.field_boost
+        items = []
+        for word, positions in poses.items():
+            deltas = []
+            base = 0
+            for pos in positions:
+                deltas.append(pos - base)
+                base = pos
+            value_bytes = pack_uint(len(deltas)) + dumps(deltas, 2)
+            items.append(
+                (word.encode("utf-8"), len(positions), weights[word] * field_boost, value_bytes)
+            )
+        return items
 
 
 def build_schema() -> wf.Schema:
@@ -30,10 +63,10 @@ def build_schema() -> wf.Schema:
         id=wf.NUMERIC(
             int, bits=64, signed=False, stored=True, unique=True, shift_step=0, sortable=True
         ),
-        title=wf.TEXT(analyzer=text, phrase=True),
-        content=wf.TEXT(analyzer=text, phrase=True),
-        source=wf.TEXT(analyzer=PlainAnalyzer(), phrase=True),
-        author=wf.TEXT(analyzer=text, phrase=True),
+        title=Text(analyzer=text, phrase=True),
+        content=Text(analyzer=text, phrase=True),
+        source=Text(analyzer=PlainAnalyzer(), phrase=True),
+        author=Text(analyzer=text, phrase=True),
         lang=wf.ID(sortable=True),
         # Seconds since 1970 UTC; undated articles get no term and sort last (default 0).
         published=wf.NUMERIC(int, bits=64, signed=True, sortable=True, default=0, shift_step=8),

@@ -315,3 +315,24 @@ def test_instances_share_their_class_cache_and_clear_caches_empties_it() -> None
     assert PlainAnalyzer().cache()["Elections"] == "elections"
     analysis.clear_caches()
     assert not A.cache() and not PlainAnalyzer().cache()
+
+
+def test_fast_indexing_path_gives_whooshs_postings() -> None:
+    """schema.Text.index (via BilingualAnalyzer.postings) is a shortcut: same bytes as TEXT."""
+    from whoosh import fields as wf
+
+    from reader.search.analysis import FIELD_BREAK
+    from reader.search.schema import build_schema
+
+    schema = build_schema()
+    values = [
+        "The Prime Minister's running costs: 1,000 cafés" + FIELD_BREAK + "the minister ran",
+        "وزارة الصحة في المملكة" + FIELD_BREAK + "قال وزير الصحة إن الوزارة ١٢٣ كُرَة",
+        "no break here, the the the running",
+        "",
+        "BBC News",
+    ]
+    for name in ("title", "content", "source", "author"):
+        field = schema[name]
+        for value in values:
+            assert sorted(field.index(value)) == sorted(wf.TEXT.index(field, value))
