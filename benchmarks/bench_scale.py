@@ -60,7 +60,7 @@ import sys
 import termios
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -243,7 +243,9 @@ class Run:
     output: str
 
 
-def run_cli(home: Path, args: list[str], heartbeat: str = "") -> Run:
+def run_cli(
+    home: Path, args: list[str], heartbeat: str = "", progress: Callable[[float], str] | None = None
+) -> Run:
     """`python -m reader --home HOME ARGS`, timed, with its peak memory."""
     argv = [sys.executable, "-m", "reader", "--home", str(home), *args]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -264,8 +266,9 @@ def run_cli(home: Path, args: list[str], heartbeat: str = "") -> Run:
             peak[0] = max(peak[0], total)
             if heartbeat and time.perf_counter() - last_beat >= 60:
                 last_beat = time.perf_counter()
+                where = progress(last_beat - started) if progress else ""
                 log(
-                    f"    … {heartbeat}: {seconds(last_beat - started)} so far, "
+                    f"    … {heartbeat}: {seconds(last_beat - started)} so far{where}, "
                     f"RSS {total / 1024:.0f} MB (peak {peak[0] / 1024:.0f} MB)"
                 )
 
@@ -440,7 +443,9 @@ def build_library(
     total = library_count(home)
     info["articles"] = total
     log(f"  reindexing {total:,} articles (one process, as `newsreader reindex` runs)…")
-    run = run_cli(home, ["reindex"], heartbeat=f"[{label}] reindex")
+    run = run_cli(
+        home, ["reindex"], heartbeat=f"[{label}] reindex", progress=reindex_progress(home, total)
+    )
     if run.returncode != 0:
         log(f"  reindex failed ({run.returncode}):\n{run.output}")
         raise SystemExit(1)
@@ -462,6 +467,23 @@ def build_library(
     manifest.write_text(json.dumps(info, indent=1))
     log(f"[{label}] built in {seconds(info['build_s'])}")
     return info
+
+
+def reindex_progress(home: Path, total: int) -> Callable[[float], str]:
+    """What the index has committed so far (its record of the store's seq), and an ETA."""
+
+    def where(elapsed: float) -> str:
+        try:
+            seq = json.loads((home / "index" / "newsreader-index.json").read_text())["seq"]
+            done = library_count(home, f"seq <= {int(seq)}")
+        except (OSError, ValueError, KeyError, sqlite3.Error):
+            return ""
+        if not done:
+            return ", nothing committed yet"
+        eta = (total - done) * elapsed / done
+        return f", {done:,} of {total:,} committed ({done / elapsed:,.0f}/s, ETA {seconds(eta)})"
+
+    return where
 
 
 def library_db(home: Path) -> sqlite3.Connection:
@@ -701,7 +723,8 @@ def memory_budget(articles: int) -> int:
 def measure(label: str, info: dict[str, Any], args: argparse.Namespace, cold: bool) -> None:
     home = args.work / label
     budget = MEMORY_BUDGET_MB.get(label) or memory_budget(info["articles"])
-    log(f"\n[{label}] measuring {info['articles']:,} articles in {home}")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    log(f"\n[{label}] measuring {info['articles']:,} articles in {home} (load average {load})")
     rows: list[tuple[str, str, str, str, str]] = []
 
     nb: dict[str, Any] = {}
