@@ -131,6 +131,17 @@ class Store(IndexReads):
     def max_seq(self) -> int:
         return int(self.meta_get("seq") or 0)
 
+    def data_version(self) -> int:
+        """Changes whenever another connection commits (SQLite's PRAGMA data_version)."""
+        with self._lock:
+            return int(self._db.execute("PRAGMA data_version").fetchone()[0])
+
+    def _begin_write(self) -> None:
+        """Take the write lock before reading what a write depends on (duplicates, the
+        next seq): another process's commit in between would be missed otherwise."""
+        if not self._db.in_transaction:
+            self._db.execute("BEGIN IMMEDIATE")
+
     # -- writing --------------------------------------------------------------------------
     def _find_existing(
         self, article: Article, digest: str, link: str | None
@@ -167,6 +178,7 @@ class Store(IndexReads):
         result = AddResult()
         now = to_iso(datetime.now(UTC))
         with self._lock, self._db:
+            self._begin_write()
             for article in map(sanitised, articles):
                 digest = content_hash(article.title, article.body)
                 link = url_key(article.url)
@@ -242,6 +254,7 @@ class Store(IndexReads):
         """Store a fuller body (for example the full text fetched for a summary-only entry)."""
         body = clean_text(body)
         with self._lock, self._db:
+            self._begin_write()
             row = self._db.execute(
                 "SELECT title FROM articles WHERE id = ?", (article_id,)
             ).fetchone()
@@ -259,6 +272,7 @@ class Store(IndexReads):
         article = sanitised(article)
         digest = content_hash(article.title, article.body)
         with self._lock, self._db:
+            self._begin_write()
             existing, _ = self._find_existing(article, digest, url_key(article.url))
             if existing is None:
                 return False

@@ -112,7 +112,9 @@ class IndexingMixin:
     def on_index_done(self: MainScreen, event: msg.IndexDone) -> None:
         self._shown_committed = 0
         if event.sync.locked:
-            self.notify(event.sync.note, severity="warning")
+            if self.index_state.phase != "locked" and not self._index_retry:
+                self.notify(event.sync.note, severity="warning")
+            self._index_retry = event.sync.action == "locked"  # the other writer may stop
         self._index_settled(IndexState("locked" if event.sync.locked else "idle"))
         if self._index_again:
             self._index_again = False

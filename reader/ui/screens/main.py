@@ -40,6 +40,8 @@ from reader.ui.search_pane import SearchInput, SearchPane
 from reader.ui.sources import ALL_SOURCES, SourcePicker
 from reader.ui.state import Activity, IndexState
 
+STORE_POLL_SECONDS = 2.0  # how often the app looks for changes made by other processes
+
 
 def _key(key: str, action: str, description: str, binding_id: str, tooltip: str) -> Binding:
     return Binding(key, action, description, show=False, id=binding_id, tooltip=tooltip)
@@ -102,6 +104,8 @@ class MainScreen(FeedsMixin, IndexingMixin, Screen[None]):
         self._index_again = False  # a catch-up was asked for while the indexer ran
         self._committed = 0  # articles the running indexer has made searchable
         self._shown_committed = 0  # ...when the search shown last ran again for them
+        self._data_version = -1  # the store's PRAGMA data_version when last looked at
+        self._index_retry = False  # a locked catch-up is tried again at the next poll
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -161,6 +165,21 @@ class MainScreen(FeedsMixin, IndexingMixin, Screen[None]):
         elif self.index_in_background:
             # After the first frame: opening the index must not delay the first paint.
             self.set_timer(0.2, self.catch_up_index)
+        self._data_version = self.store.data_version()
+        self.set_interval(STORE_POLL_SECONDS, self._poll_store)
+
+    def _poll_store(self) -> None:
+        """Another process (`newsreader import`, `fetch`, a second window) changed the
+        store: list what is there now, and index it. A cheap PRAGMA when nothing changed."""
+        version = self.store.data_version()
+        changed = version != self._data_version
+        self._data_version = version
+        if changed:
+            self.has_feeds = bool(self.store.feeds())
+            self.articles.reload(keep_id=self.current_id())
+        retry, self._index_retry = self._index_retry, False
+        if (changed or retry) and self.owns_library and self.index_in_background:
+            self.catch_up_index()
 
     # -- derived state --------------------------------------------------------------------
     @on(ArticleList.Counted)
