@@ -286,6 +286,11 @@ def _print_feeds(report: Any) -> None:
             if result.full_text_queued:
                 needs = "needs" if result.full_text_queued == 1 else "need"
                 detail += f", {result.full_text_queued} {needs} full text"
+            if result.skipped:
+                detail += (
+                    f", only the first {result.entries - result.skipped:,} of "
+                    f"{result.entries:,} entries read"
+                )
             print(f"ok         {label}: {detail}")
         elif result.status == "unchanged":
             print(f"unchanged  {label} (not modified)")

@@ -39,6 +39,9 @@ FEED_ACCEPT = (
 Status = Literal["ok", "unchanged", "failed", "cancelled"]
 
 
+MAX_ENTRIES_PER_FEED = 5_000  # read per refresh; real feeds carry tens to hundreds
+
+
 @dataclass(slots=True)
 class FeedResult:
     """What one refresh did to one feed."""
@@ -54,6 +57,7 @@ class FeedResult:
     ids: list[int] = field(default_factory=list)  # added or updated articles
     full_text_queued: int = 0
     seconds: float = 0.0
+    skipped: int = 0  # entries past MAX_ENTRIES_PER_FEED, not read
 
     @property
     def failed(self) -> bool:
@@ -126,6 +130,7 @@ class _Fetched:
     url: str | None = None
     parser: str | None = None
     entries: int = 0
+    skipped: int = 0
     error: str | None = None
     started: float = 0.0
     body: bytes = b""
@@ -170,6 +175,11 @@ def _digest(work: _Fetched) -> None:
         work.parsed_title = inline_text(parsed.title) if parsed.title else None
         if not parsed.entries and parsed.title is None:
             raise FeedFormatError("not an RSS or Atom feed (no title, no entries)")
+        if len(parsed.entries) > MAX_ENTRIES_PER_FEED:
+            # Feeds list their newest entries first; a flood past this would hold up the
+            # storing of every other feed (stores run one after another).
+            work.skipped = len(parsed.entries) - MAX_ENTRIES_PER_FEED
+            parsed = replace(parsed, entries=parsed.entries[:MAX_ENTRIES_PER_FEED])
         work.converted = entries_to_articles(parsed, work.feed, base_url=url)
     except FeedFormatError as error:
         work.error = str(error)
@@ -181,7 +191,9 @@ def _digest(work: _Fetched) -> None:
 
 def _store_one(store: Store, work: _Fetched, queue: PendingQueue) -> FeedResult:
     feed = work.feed
-    result = FeedResult(feed, url=work.url, parser=work.parser, entries=work.entries)
+    result = FeedResult(
+        feed, url=work.url, parser=work.parser, entries=work.entries, skipped=work.skipped
+    )
     result.seconds = time.monotonic() - work.started
     if work.error is not None:
         result.status = "cancelled" if work.error == "cancelled" else "failed"
