@@ -67,7 +67,9 @@ class SearchPane(Vertical):
     SearchPane > Input:focus { border: tall $border; }
     SearchPane > #preview { height: 1; padding: 0 1; color: $text-muted; }
     SearchPane > #preview.rtl { text-align: right; }
-    SearchPane > #status { height: 1; padding: 0 1; color: $text-muted; }
+    SearchPane > #status {
+        height: auto; min-height: 1; max-height: 4; padding: 0 1; color: $text-muted;
+    }
     SearchPane > #status.error { color: $error; }
     """
 

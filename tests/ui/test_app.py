@@ -309,3 +309,19 @@ async def test_notifications_never_read_feed_text_as_markup(make_app) -> None:
         await pilot.pause()
         assert app.is_running
         assert any("[/b]" in n.message for n in app._notifications)
+
+
+async def test_a_long_status_wraps_instead_of_being_cut(make_app) -> None:
+    """A query error (or the note of a partial index) longer than the pane is shown whole,
+    on up to four lines, at 80 columns."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *'"a "b c"')
+        await settle(pilot)
+        status = app.main.search_pane.query_one("#status")
+        message = str(status.render())
+        assert "has no closing" in message
+        assert len(message) > status.size.width  # it would not fit on one line
+        assert status.size.height >= 2
+        assert status.size.height * status.size.width >= len(message)
