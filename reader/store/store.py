@@ -43,6 +43,7 @@ from reader.store.records import (
     to_iso,
 )
 from reader.store.schema import SCHEMA_VERSION
+from reader.store.stories import StoryQueries
 from reader.text.sanitize import clean_text
 from reader.urls import url_key
 
@@ -55,7 +56,7 @@ class StoreError(Exception):
     """The library database cannot be used; the message says why and what to do."""
 
 
-class Store:
+class Store(StoryQueries):  # stories: reader.store.stories
     """One SQLite connection, usable from several threads (serialised by a lock)."""
 
     def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
