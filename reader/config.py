@@ -29,6 +29,11 @@ class Settings:
 
     bidi: str = "auto"
     harakat: str = "keep"
+    # The article list shows one row per story (near-identical articles from several
+    # sources), and reading one article of a story marks the story read.
+    # Off until the list shows stories (the UI half of issue 12): when on, imports and
+    # fetches cluster new articles into stories and reading one marks its story read.
+    group_stories: bool = False
     # `[keymap]`: binding id -> keys, e.g. ("app.quit", "ctrl+q"). The app checks the ids
     # against its bindings (this module knows no UI); the keys are checked here.
     keymap: tuple[tuple[str, str], ...] = ()
@@ -99,6 +104,12 @@ def load_settings(library: Library, cli_bidi: str | None = None) -> Settings:
             raise ConfigError(f"{path}: {error}; fix or delete the file") from error
         known = {k: str(v) for k, v in data.items() if k in ("bidi", "harakat")}
         settings = replace(settings, **known, keymap=_keymap(data.get("keymap", {})))
+        if "group_stories" in data:
+            if not isinstance(data["group_stories"], bool):
+                raise ConfigError(
+                    f"{path}: group_stories must be true or false, not {data['group_stories']!r}"
+                )
+            settings = replace(settings, group_stories=data["group_stories"])
     env_bidi = os.environ.get(BIDI_ENV)
     if env_bidi:
         settings = replace(settings, bidi=env_bidi.strip().lower())

@@ -22,6 +22,9 @@ from reader.store.health import is_read_only_fs
 
 if TYPE_CHECKING:
     from reader.search.index import SearchIndex
+    from reader.search.related import RelatedStory
+    from reader.search.stories import ClusterReport
+    from reader.sources.importer import ImportProgress, ImportReport
     from reader.sources.refresh import Progress, RefreshOptions, RefreshReport
 
 SEEDED_KEY = "seeded"  # "1": the seeds were added; "0": the library had articles already
@@ -178,15 +181,58 @@ class Session:
             return f"the index folder {self.library.index_dir} was missing"
         return ""
 
+    # -- importing and stories ------------------------------------------------------------
+    def import_paths(
+        self,
+        paths: Sequence[str],
+        progress: Callable[[ImportProgress], None] | None = None,
+        *,
+        stories: bool = True,
+    ) -> tuple[ImportReport, ClusterReport | None]:
+        """Import files and folders, then give the new articles their stories (see
+        `assign_stories`). Returns the import report and what clustering did."""
+        from reader.sources.importer import import_paths
+
+        report = import_paths(self.store, paths, progress=progress)
+        wanted = stories and self.settings.group_stories and not self.read_only
+        clustered = self.assign_stories() if wanted else None
+        return report, clustered
+
+    def assign_stories(
+        self,
+        progress: CountProgress | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> ClusterReport:
+        """Cluster every article not clustered yet into stories (new articles; after an
+        upgrade, the whole library once). Cheap when there is nothing new."""
+        from reader.search.stories import assign_stories
+
+        return assign_stories(self.store, progress=progress, cancelled=cancelled)
+
+    def rebuild_stories(self, progress: CountProgress | None = None) -> ClusterReport:
+        """Forget every story and cluster the whole library again."""
+        from reader.search.stories import rebuild_stories
+
+        return rebuild_stories(self.store, progress=progress)
+
+    def related(self, article_id: int, limit: int = 5) -> list[RelatedStory]:
+        """Up to `limit` other stories on the article's subject, best first (the search
+        index's key terms, weighted by recency), none of the article's own story."""
+        return self.index.related(article_id, self.store, limit=limit)
+
     # -- articles -------------------------------------------------------------------------
     def open_article(self, article_id: int, *, mark_read: bool = True) -> OpenedArticle | None:
-        """The article to read, marked read when asked; None when it no longer exists."""
+        """The article to read, marked read when asked; None when it no longer exists.
+        With `group_stories` on, reading any article of a story marks the story read."""
         store = self.store
         article = store.get(article_id)
         if article is None:
             return None
         if mark_read and not article.read:
-            store.set_read(article_id, True)
+            if self.settings.group_stories:
+                store.set_story_read(article_id, True)
+            else:
+                store.set_read(article_id, True)
             article = replace(article, read=True)
         return OpenedArticle(article, has_translation=bool(store.translations(article_id)))
 
@@ -241,6 +287,9 @@ class Session:
             cancelled=cancelled,
         )
         changed = self.refresh_changed(report)
+        grouping = self.settings.group_stories and not self.read_only
+        if grouping and report.added and not (cancelled and cancelled()):
+            self.assign_stories(cancelled=cancelled)  # new articles join their stories
         if not (index and changed) or (cancelled and cancelled()):
             return report, None
         return report, self.sync_index(on_index_progress, cancelled)

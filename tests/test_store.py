@@ -269,7 +269,7 @@ def test_an_older_library_is_migrated_and_its_duplicates_merged(tmp_path: Path) 
     )
     store = Store(path)
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     assert [r[0] for r in db.execute("SELECT id FROM articles ORDER BY id")] == [1, 3, 5, 6, 7, 8]
     first, other = store.get(1), store.get(3)
     assert first is not None and first.read and not first.starred  # a copy was read

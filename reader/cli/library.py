@@ -1,5 +1,5 @@
-"""The library's commands: `import`, `list`, `search`, `show`, `index`, `reindex` and
-`stats`."""
+"""The library's commands: `import`, `list`, `search`, `show`, `related`, `stories`,
+`index`, `reindex` and `stats`."""
 
 from __future__ import annotations
 
@@ -43,6 +43,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("id", type=int, metavar="ID")
     p.add_argument("--width", type=int, help="width in cells (default: terminal or 80)")
     p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("related", help="print other stories on an article's subject")
+    p.add_argument("id", type=int, metavar="ID")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.add_argument("--limit", type=int, default=5)
+    p.set_defaults(func=cmd_related)
+
+    p = sub.add_parser(
+        "stories",
+        help="group near-identical articles from several sources into stories",
+        description="Cluster the articles not clustered yet (imports and refreshes do it "
+        "themselves; a library from before stories is clustered by its first import or "
+        "refresh, or by this command), then print how many stories the library holds.",
+    )
+    p.add_argument("--rebuild", action="store_true", help="forget every story and start over")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_stories)
 
     p = sub.add_parser("reindex", help="rebuild the search index from the store")
     p.set_defaults(func=cmd_reindex)
@@ -107,10 +124,8 @@ def _sync_for_search(session: Session) -> bool:
 
 # -- commands -----------------------------------------------------------------------------
 def cmd_import(args: argparse.Namespace, session: Session) -> int:
-    from reader.sources.importer import import_paths
-
     with progress("Importing") as update:
-        report = import_paths(session.store, args.paths, progress=lambda p: update(p.done, p.total))
+        report, _ = session.import_paths(args.paths, progress=lambda p: update(p.done, p.total))
     print(
         f"added {report.added}, duplicates {report.duplicates}, failed {len(report.failures)}"
         + (f", skipped {report.skipped}" if report.skipped else "")
@@ -259,6 +274,60 @@ def cmd_show(args: argparse.Namespace, session: Session) -> int:
     )
     for line in view.lines:
         print(line.plain())
+    return 0
+
+
+def cmd_related(args: argparse.Namespace, session: Session) -> int:
+    if session.store.get(args.id) is None:
+        raise CliError(f"no article with id {args.id}; `newsreader list` shows the ids")
+    _sync_for_search(session)
+    related = session.related(args.id, limit=args.limit)
+    draw = _drawer(session)
+    for story in related:
+        if args.json:
+            record = {
+                "id": story.id,
+                "story_id": story.story_id,
+                "title": story.title,
+                "source": story.source,
+                "language": story.language,
+                "published": _iso(story.published),
+                "score": round(story.score, 4),
+                "articles": story.articles,
+            }
+            print(json.dumps(record, ensure_ascii=False))
+        else:
+            more = f" (+{story.articles - 1})" if story.articles > 1 else ""
+            title, source = draw(story.title, story.language), draw(story.source or "-")
+            print(f"{story.id:>7} {_day(story.published)}  {title}  [{source}]{more}")
+    return 0
+
+
+def cmd_stories(args: argparse.Namespace, session: Session) -> int:
+    if session.read_only:
+        raise CliError("the library is read-only, so its stories cannot be updated")
+    with progress("Grouping stories") as update:
+        if args.rebuild:
+            report = session.rebuild_stories(progress=update)
+        else:
+            report = session.assign_stories(progress=update)
+    store = session.store
+    record = {
+        "clustered": report.clustered,
+        "joined": report.joined,
+        "articles": store.count(),
+        "stories": store.story_count(),
+        "unread_stories": store.unread_story_count(),
+    }
+    if args.json:
+        print(json.dumps(record))
+    else:
+        stories = counted(record["stories"], "story", "stories")
+        print(
+            f"{counted(record['articles'], 'article')} in {stories}"
+            f" ({record['unread_stories']} unread); clustered {report.clustered} now, "
+            f"{report.joined} of them joined another article's story"
+        )
     return 0
 
 

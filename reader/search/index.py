@@ -48,6 +48,7 @@ from reader.search.storage import (
 )
 
 if TYPE_CHECKING:
+    from reader.search.related import RelatedStory
     from reader.store import Store
 
 __all__ = [
@@ -395,6 +396,12 @@ class SearchIndex:
             searched=searched,
             library=store.count(),
         )
+
+    def related(self, article_id: int, store: Store, limit: int = 5) -> list[RelatedStory]:
+        """Other stories on the article's subject (reader.search.related)."""
+        from reader.search.related import find_related
+
+        return find_related(self, article_id, store, limit)
 
     def matcher(self, query: str) -> Callable[[str], list[tuple[int, int]]]:
         """A function giving the [start, end) spans of the query's matches in any text

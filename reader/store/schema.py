@@ -8,7 +8,7 @@ from __future__ import annotations
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION"]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 MIGRATIONS: dict[int, str] = {
     1: """
@@ -58,5 +58,25 @@ MIGRATIONS: dict[int, str] = {
     ALTER TABLE articles ADD COLUMN url_key TEXT;
     CREATE INDEX articles_url_key ON articles(url_key) WHERE url_key IS NOT NULL;
     DROP INDEX articles_url;  -- dedupe looks links up by url_key now; nothing else by url
+    """,
+    4: """
+    -- Stories (reader.store.stories): story_id is the id of the story's first article,
+    -- NULL until the clustering of reader.search.stories has seen the article.
+    ALTER TABLE articles ADD COLUMN story_id INTEGER;
+    CREATE INDEX articles_story ON articles(story_id);
+    -- Each clustered article's MinHash signature, story and date (here, not read from
+    -- the wide articles rows), and its LSH band hashes for lookups.
+    CREATE TABLE story_signatures (
+        article_id INTEGER PRIMARY KEY,
+        story_id INTEGER NOT NULL,
+        published TEXT,
+        signature BLOB NOT NULL
+    );
+    CREATE TABLE story_bands (
+        band INTEGER NOT NULL,
+        hash INTEGER NOT NULL,
+        article_id INTEGER NOT NULL,
+        PRIMARY KEY (hash, band, article_id)
+    ) WITHOUT ROWID;
     """,
 }

@@ -44,6 +44,7 @@ from reader.store.records import (
     to_iso,
 )
 from reader.store.schema import SCHEMA_VERSION
+from reader.store.stories import StoryQueries
 from reader.text.sanitize import clean_text
 from reader.urls import url_key
 
@@ -56,9 +57,10 @@ class StoreError(Exception):
     """The library database cannot be used; the message says why and what to do."""
 
 
-class Store(IndexReads):
+class Store(IndexReads, StoryQueries):
     """One SQLite connection, usable from several threads (serialised by a lock). The
-    reads that feed the search index are in `reader.store.index_reads`."""
+    reads that feed the search index are in `reader.store.index_reads`, the story queries
+    in `reader.store.stories`."""
 
     def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
         self.path = Path(path)
