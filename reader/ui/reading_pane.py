@@ -124,6 +124,7 @@ class ReadingPane(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.mode = mode
         self.harakat = harakat
+        self._bindings_apply: tuple[bool, bool] | None = None  # (n, t) as last refreshed
         self.article: Article | None = None
         self.has_translation = False
         self.view = ArticleView((), (), None)
@@ -199,7 +200,12 @@ class ReadingPane(ScrollView, can_focus=True):
         self.view = view
         self.virtual_size = Size(self._width, len(view.lines))
         self.refresh()
-        self.refresh_bindings()  # `n` and `t` apply, or not, to what is shown now
+        # `n` and `t` apply, or not, to what is shown now. Only when that changed: a
+        # bindings refresh rebuilds the footer, which costs more than opening the article.
+        applies = (bool(view.match_lines), self.has_translation)
+        if applies != self._bindings_apply:
+            self._bindings_apply = applies
+            self.refresh_bindings()
 
     def on_resize(self, event: events.Resize) -> None:
         if self.text_width != self._width:

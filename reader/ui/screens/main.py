@@ -106,6 +106,7 @@ class MainScreen(FeedsMixin, IndexingMixin, Screen[None]):
         self._shown_committed = 0  # ...when the search shown last ran again for them
         self._data_version = -1  # the store's PRAGMA data_version when last looked at
         self._index_retry = False  # a locked catch-up is tried again at the next poll
+        self._translation_applies = False  # whether `t` was on at the last bindings refresh
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -202,8 +203,12 @@ class MainScreen(FeedsMixin, IndexingMixin, Screen[None]):
         if activity is not None:
             bar.update(total=activity.total or None, progress=activity.done)
 
-    def watch_opened(self) -> None:
-        self.refresh_bindings()  # `t` applies, or not
+    def watch_opened(self, opened: OpenedArticle | None) -> None:
+        # `t` applies, or not; refreshed only when that changes (it rebuilds the footer).
+        translation = opened is not None and opened.has_translation
+        if translation != self._translation_applies:
+            self._translation_applies = translation
+            self.refresh_bindings()
 
     def watch_sort(self, sort: str) -> None:
         self.notify(f"Results sorted by {sort}", timeout=2)
