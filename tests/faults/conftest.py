@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
+from tests.feeds.conftest import server, store  # noqa: F401 - the feed tests' fixtures, for the hostile feeds
 
 ARTICLES = 60  # plus the two bundled seed articles
 

@@ -21,11 +21,7 @@ from __future__ import annotations
 
 import socket
 import time
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
-from pathlib import Path
-
-import pytest
 
 from reader.sources.http import FetchLimits
 from reader.sources.refresh import MAX_ENTRIES_PER_FEED, Progress, RefreshOptions, refresh_feeds
@@ -38,24 +34,6 @@ OPTIONS = RefreshOptions(limits=LIMITS, full_text_seconds=2.0)
 FEEDS_BOUND = LIMITS.total_timeout + max(LIMITS.connect_timeout, LIMITS.read_timeout)
 FULL_TEXT_BOUND = 2.0 + LIMITS.read_timeout
 PROMPT = 1.5  # seconds: a good feed is stored within this, whatever the others do
-
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    feed_server = FeedServer()
-    try:
-        yield feed_server
-    finally:
-        feed_server.stop()
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    db = Store(tmp_path / "library.sqlite3")
-    try:
-        yield db
-    finally:
-        db.close()
 
 
 def unused_port() -> int:
