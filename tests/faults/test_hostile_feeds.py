@@ -26,7 +26,7 @@ from http.server import BaseHTTPRequestHandler
 from reader.sources.http import FetchLimits
 from reader.sources.refresh import MAX_ENTRIES_PER_FEED, Progress, RefreshOptions, refresh_feeds
 from reader.store import Store
-from tests.feeds.conftest import FeedServer, Route, item, rss
+from tests.feeds.conftest import FeedServer, Route, item, rss, trickling
 
 # Reads may wait 2 s, so the one-byte-a-second trickle meets the total deadline, not them.
 LIMITS = FetchLimits(connect_timeout=1.0, read_timeout=2.0, total_timeout=3.0)
@@ -48,24 +48,6 @@ def redirect_to(location: str):
         request.send_header("Location", location)
         request.send_header("Content-Length", "0")
         request.end_headers()
-
-    return handler
-
-
-def trickle(server: FeedServer):
-    """A feed that sends one byte a second, forever (until the server stops)."""
-
-    def handler(request: BaseHTTPRequestHandler) -> None:
-        request.send_response(200)
-        request.send_header("Content-Type", "application/rss+xml")
-        request.send_header("Content-Length", "100000")
-        request.end_headers()
-        while not server.stopping.wait(1.0):
-            try:
-                request.wfile.write(b" ")
-                request.wfile.flush()
-            except OSError:
-                return
 
     return handler
 
@@ -105,7 +87,9 @@ def test_hostile_feeds_fail_alone_and_the_refresh_stays_bounded(
     server.routes["/to-nowhere"] = Route(
         handler=redirect_to(f"http://127.0.0.1:{unused_port()}/feed")
     )
-    server.routes["/trickle"] = Route(handler=trickle(server))
+    server.routes["/trickle"] = Route(
+        handler=trickling(server, every=1.0, content_type="application/rss+xml")
+    )
     # A teaser whose linked page is 50 MB: the page is cut at max_bytes (20 MiB).
     server.routes["/teaser"] = Route(
         rss(item(3, body="<p>Teaser only. Read more…</p>", link=server.url("/huge")))

@@ -161,3 +161,33 @@ def item(
         f"<guid isPermaLink='false'>{escape(guid)}</guid><pubDate>{date}</pubDate>"
         f"<description>{escape(body)}</description></item>"
     )
+
+
+def hanging(server: FeedServer) -> Callable[[BaseHTTPRequestHandler], None]:
+    """A handler that accepts the request and never answers (until the server stops)."""
+
+    def handler(request: BaseHTTPRequestHandler) -> None:
+        server.stopping.wait(30)
+
+    return handler
+
+
+def trickling(
+    server: FeedServer, *, every: float = 0.1, content_type: str = "text/html"
+) -> Callable[[BaseHTTPRequestHandler], None]:
+    """A handler that sends one byte every `every` seconds, forever (until the server
+    stops): each read gets something, so only a total deadline ends it."""
+
+    def handler(request: BaseHTTPRequestHandler) -> None:
+        request.send_response(200)
+        request.send_header("Content-Type", content_type)
+        request.send_header("Content-Length", "1000000")
+        request.end_headers()
+        try:
+            while not server.stopping.wait(every):
+                request.wfile.write(b" ")
+                request.wfile.flush()
+        except OSError:
+            pass  # the client gave up
+
+    return handler

@@ -15,7 +15,7 @@ from reader.config import library_home
 from reader.session import Session
 from reader.store import Store
 from tests.conftest import REPO
-from tests.feeds.conftest import FeedServer, Route, item, rss
+from tests.feeds.conftest import FeedServer, Route, hanging, item, rss, trickling
 
 
 def run(store: Store, *argv: str) -> int:
@@ -171,23 +171,8 @@ class _Stamped(io.StringIO):
 def test_fetch_reports_feeds_before_failing_pages_and_backs_them_off(
     server: FeedServer, store: Store, monkeypatch: pytest.MonkeyPatch
 ):
-    def hang(request) -> None:
-        server.stopping.wait(30)
-
-    def trickle(request) -> None:
-        request.send_response(200)
-        request.send_header("Content-Type", "text/html")
-        request.send_header("Content-Length", "1000000")
-        request.end_headers()
-        try:
-            while not server.stopping.wait(0.1):
-                request.wfile.write(b" ")
-                request.wfile.flush()
-        except OSError:
-            pass
-
-    server.routes["/hang"] = Route(handler=hang)
-    server.routes["/trickle"] = Route(handler=trickle)
+    server.routes["/hang"] = Route(handler=hanging(server))
+    server.routes["/trickle"] = Route(handler=trickling(server))
     server.routes["/error"] = Route(b"oops", status=500, content_type="text/html")
     teasers = "".join(
         item(n, body="<p>The council met. Read more…</p>", link=server.url(path))

@@ -20,7 +20,7 @@ from reader.sources.fulltext_queue import (
 )
 from reader.sources.refresh import RefreshOptions, refresh_feeds
 from reader.store import Store
-from tests.feeds.conftest import FAST, FeedServer, Route, item, rss
+from tests.feeds.conftest import FAST, FeedServer, Route, hanging, item, rss, trickling
 
 OPTIONS = RefreshOptions(workers=4, limits=FAST, full_text=True, full_text_workers=2)
 
@@ -201,33 +201,6 @@ def test_full_text_can_be_turned_off(server: FeedServer, store: Store):
 T0 = 1_700_000_000.0  # a fixed "now" (Unix time): retry times are tested without sleeping
 
 
-def hang(server: FeedServer):
-    """A page server that accepts the request and never answers."""
-
-    def handler(request: BaseHTTPRequestHandler) -> None:
-        server.stopping.wait(30)
-
-    return handler
-
-
-def trickle(server: FeedServer):
-    """A page server that answers a byte at a time, forever (never past the read timeout)."""
-
-    def handler(request: BaseHTTPRequestHandler) -> None:
-        request.send_response(200)
-        request.send_header("Content-Type", "text/html")
-        request.send_header("Content-Length", "1000000")
-        request.end_headers()
-        try:
-            while not server.stopping.wait(0.1):
-                request.wfile.write(b" ")
-                request.wfile.flush()
-        except OSError:
-            pass  # the client gave up
-
-    return handler
-
-
 def test_backoff_schedule_gives_up_after_about_a_week(
     server: FeedServer, store: Store, tmp_path: Path
 ):
@@ -301,7 +274,7 @@ def test_queue_written_before_backoff_reads_as_due(store: Store):
 
 def test_slow_and_failing_pages_never_hold_up_the_feeds(server: FeedServer, store: Store):
     """Feeds are stored and reported before any page; pages stop at the time budget."""
-    paths = {"/hang": hang(server), "/trickle": trickle(server)}
+    paths = {"/hang": hanging(server), "/trickle": trickling(server)}
     for path, handler in paths.items():
         server.routes[path] = Route(handler=handler)
     server.routes["/error"] = Route(b"oops", status=500, content_type="text/html")

@@ -13,7 +13,7 @@ from reader.models import Feed
 from reader.sources import refresh as refresh_module
 from reader.sources.refresh import RefreshOptions, refresh_feeds
 from reader.store import Store
-from tests.feeds.conftest import FAST, FeedServer, Route, item, rss
+from tests.feeds.conftest import FAST, FeedServer, Route, hanging, item, rss
 
 OPTIONS = RefreshOptions(workers=8, limits=FAST, full_text=False)
 
@@ -26,13 +26,6 @@ LAUGHS = (
     + ']><rss version="2.0"><channel><title>&lol9;</title><item><title>&lol9;</title>'
     "<link>http://example.org/a</link></item></channel></rss>"
 ).encode()
-
-
-def _hang(server: FeedServer):
-    def handler(request: BaseHTTPRequestHandler) -> None:
-        server.stopping.wait(10)  # never answers (until the test ends)
-
-    return handler
 
 
 def _redirect(target: str):
@@ -88,7 +81,7 @@ def test_each_bad_feed_fails_alone_and_good_ones_succeed(server: FeedServer, sto
         "/500": Route(b"oops", status=500, content_type="text/plain"),
         "/loop-a": Route(handler=_redirect("/loop-b")),
         "/loop-b": Route(handler=_redirect("/loop-a")),
-        "/hang": Route(handler=_hang(server)),
+        "/hang": Route(handler=hanging(server)),
         "/huge": Route(rss(item("x", body="<p>" + "word " * 100_000 + "</p>"))),
         "/laughs": Route(LAUGHS),
         "/bomb": Route(handler=_gzip_bomb),
