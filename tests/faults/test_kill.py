@@ -439,9 +439,10 @@ def _expected_flags(lines: list[str], before: dict) -> tuple[dict[int, set], int
     pending: dict[int, str] = {}
     for line in lines:
         words = line.split()
-        if words[:1] == ["press"]:
+        # The kill can cut the child's last line short: a cut report was not made.
+        if words[:1] == ["press"] and len(words) == 3:
             pending[int(words[2])] = words[1]
-        elif words[:1] == ["done"]:
+        elif words[:1] == ["done"] and len(words) == 5:
             article_id = int(words[2])
             states[article_id] = (int(words[3]), int(words[4]))
             pending.pop(article_id, None)
