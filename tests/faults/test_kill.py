@@ -44,8 +44,8 @@ from tests.faults.killing import (
     rng,
     rows,
     run_all,
+    run_and_kill,
     say,
-    spawn,
     timed,
 )
 from tests.feeds.conftest import FeedServer, item, rss
@@ -142,9 +142,11 @@ def test_kill_import_at_random_instants(
     work: Path, base: Path, source: Path, request: pytest.FixtureRequest
 ) -> None:
     r = rng("import")
-    argv = command(work / "run", "import", str(source))
-    clean_home = fresh_copy(base, work / "run")
-    seconds = timed(argv, clean_home)
+
+    def importing(home: Path) -> list[str]:
+        return command(home, "import", str(source))
+
+    seconds, clean_home = timed(importing, base, work)
     clean = _by_url(clean_home)
     total = BASE + 2 + IMPORTED
     assert len(clean) == total
@@ -153,12 +155,7 @@ def test_kill_import_at_random_instants(
 
     def cycle(n: int, delay: float) -> None:
         note = f"seed {SEED}, import run {n}, kill after {delay:.2f}s of {seconds:.2f}s"
-        home = fresh_copy(base, work / f"run{n}")
-        run = command(home, "import", str(source))
-        if kill_at(spawn(run, home), time.monotonic(), delay):
-            tally.killed += 1
-        else:
-            tally.finished_first += 1
+        home = run_and_kill(importing, base, work / f"run{n}", delay, tally)
         assert integrity(home / "library.sqlite3") == "ok", note
         after = _check_kept(before, home, note)
         added = len(after) - len(before)
@@ -177,7 +174,7 @@ def test_kill_import_at_random_instants(
             tally.phase("after indexing")
         recover(home, note)
         tally.recovered += 1
-        _rerun_matches(home, run, clean, total, note)
+        _rerun_matches(home, importing(home), clean, total, note)
 
     run_all(cycle, instants(r, 0.05, seconds * 0.98))
     _report(tally, request)
@@ -197,20 +194,18 @@ def test_kill_reindex_at_random_instants(
     work: Path, full: Path, request: pytest.FixtureRequest
 ) -> None:
     r = rng("reindex")
-    argv = command(work / "run", "reindex")
-    seconds = timed(argv, fresh_copy(full, work / "run"))
+
+    def reindexing(home: Path) -> list[str]:
+        return command(home, "reindex")
+
+    seconds, _ = timed(reindexing, full, work)
     before = rows(full)
     clean = _by_url(full)
     tally = Tally("reindex")
 
     def cycle(n: int, delay: float) -> None:
         note = f"seed {SEED}, reindex run {n}, kill after {delay:.2f}s of {seconds:.2f}s"
-        home = fresh_copy(full, work / f"run{n}")
-        run = command(home, "reindex")
-        if kill_at(spawn(run, home), time.monotonic(), delay):
-            tally.killed += 1
-        else:
-            tally.finished_first += 1
+        home = run_and_kill(reindexing, full, work / f"run{n}", delay, tally)
         assert integrity(home / "library.sqlite3") == "ok", note
         assert rows(home) == before, note
         view = index_view(home)
@@ -222,7 +217,7 @@ def test_kill_reindex_at_random_instants(
             tally.phase("building")
         recover(home, note)
         tally.recovered += 1
-        _rerun_matches(home, run, clean, len(before), note)
+        _rerun_matches(home, reindexing(home), clean, len(before), note)
 
     run_all(cycle, instants(r, 0.05, seconds * 0.98))
     _report(tally, request)
@@ -250,9 +245,8 @@ def test_kill_the_apps_indexer_process_at_random_instants(
     work: Path, behind: Path, unindexed: Path, request: pytest.FixtureRequest
 ) -> None:
     r = rng("indexer")
-    argv = _indexer_command(work / "run")
     bases = {"catch-up": behind, "build": unindexed}
-    seconds = {name: timed(argv, fresh_copy(home, work / "run")) for name, home in bases.items()}
+    seconds = {name: timed(_indexer_command, home, work)[0] for name, home in bases.items()}
     tally = Tally("the app's indexer process")
     plans = [("catch-up", d) for d in instants(r, 0.05, seconds["catch-up"] * 0.98, RUNS // 2)]
     plans += [("build", d) for d in instants(r, 0.05, seconds["build"] * 0.98, RUNS - RUNS // 2)]
@@ -262,20 +256,15 @@ def test_kill_the_apps_indexer_process_at_random_instants(
         kind, delay = plan
         length = seconds[kind]
         note = f"seed {SEED}, indexer run {n} ({kind}), kill after {delay:.2f}s of {length:.2f}s"
-        home = fresh_copy(bases[kind], work / f"run{n}")
-        run = _indexer_command(home)
-        before = rows(home)
-        if kill_at(spawn(run, home), time.monotonic(), delay):
-            tally.killed += 1
-        else:
-            tally.finished_first += 1
+        before = rows(bases[kind])
+        home = run_and_kill(_indexer_command, bases[kind], work / f"run{n}", delay, tally)
         assert integrity(home / "library.sqlite3") == "ok", note
         assert rows(home) == before, note
         view = index_view(home)
         tally.phase(f"{kind}, {'done' if view.in_step else 'part indexed'}")
         recover(home, note)
         tally.recovered += 1
-        _rerun_matches(home, run, _by_url(home), len(before), note)
+        _rerun_matches(home, _indexer_command(home), _by_url(home), len(before), note)
 
     run_all(cycle, plans)
     _report(tally, request)
@@ -316,9 +305,11 @@ def test_kill_fetch_at_random_instants(
     work: Path, subscribed: Path, request: pytest.FixtureRequest
 ) -> None:
     r = rng("fetch")
-    argv = command(work / "run", "fetch")
-    clean_home = fresh_copy(subscribed, work / "run")
-    seconds = timed(argv, clean_home)
+
+    def fetching(home: Path) -> list[str]:
+        return command(home, "fetch")
+
+    seconds, clean_home = timed(fetching, subscribed, work)
     clean = _by_url(clean_home)
     total = BASE + 2 + FEEDS * ITEMS
     assert len(clean) == total
@@ -327,12 +318,7 @@ def test_kill_fetch_at_random_instants(
 
     def cycle(n: int, delay: float) -> None:
         note = f"seed {SEED}, fetch run {n}, kill after {delay:.2f}s of {seconds:.2f}s"
-        home = fresh_copy(subscribed, work / f"run{n}")
-        run = command(home, "fetch")
-        if kill_at(spawn(run, home), time.monotonic(), delay):
-            tally.killed += 1
-        else:
-            tally.finished_first += 1
+        home = run_and_kill(fetching, subscribed, work / f"run{n}", delay, tally)
         assert integrity(home / "library.sqlite3") == "ok", note
         after = _check_kept(before, home, note)
         added = len(after) - len(before)
@@ -342,7 +328,7 @@ def test_kill_fetch_at_random_instants(
         tally.phase(f"{added // ITEMS} of {FEEDS} feeds stored")
         recover(home, note)
         tally.recovered += 1
-        _rerun_matches(home, run, clean, total, note)
+        _rerun_matches(home, fetching(home), clean, total, note)
 
     run_all(cycle, instants(r, 0.05, seconds * 0.98))
     _report(tally, request)
