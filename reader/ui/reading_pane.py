@@ -198,14 +198,25 @@ class ReadingPane(ScrollView, can_focus=True):
         if article is not self.article or (width is not None and width != self._width):
             return  # another article was opened, or the pane resized, meanwhile
         self.view = view
-        self.virtual_size = Size(self._width, len(view.lines))
-        self.refresh()
+        self._set_virtual_size(Size(self._width, len(view.lines)))
         # `n` and `t` apply, or not, to what is shown now. Only when that changed: a
         # bindings refresh rebuilds the footer, which costs more than opening the article.
         applies = (bool(view.match_lines), self.has_translation)
         if applies != self._bindings_apply:
             self._bindings_apply = applies
             self.refresh_bindings()
+
+    def _set_virtual_size(self, size: Size) -> None:
+        """Setting `virtual_size` lays out the whole screen again (it is a layout reactive),
+        which made every j/k repaint everything: about 60 ms at 120x36. The pane's own size
+        does not depend on its content, so only a scrollbar appearing or going needs that."""
+        if size == self.virtual_size:
+            self.refresh()
+            return
+        scrollbar_shown = self.show_vertical_scrollbar
+        self.set_reactive(ReadingPane.virtual_size, size)
+        self._scroll_update(size)  # Textual's own update of the scrollbars for a new size
+        self.refresh(layout=self.show_vertical_scrollbar != scrollbar_shown)
 
     def on_resize(self, event: events.Resize) -> None:
         if self.text_width != self._width:

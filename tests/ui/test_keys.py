@@ -11,11 +11,11 @@ from textual import events
 from textual.binding import Binding
 from textual.keys import _character_to_key
 from textual.widgets import ContentSwitcher
-from textual.widgets._footer import FooterKey
 
 from reader.models import Article
 from reader.store import ListFilter
 from reader.ui.app import NewsReaderApp
+from reader.ui.footer import KeyFooter
 from reader.ui.help import HelpScreen, help_text
 from reader.ui.keys import key_displays, sections_of
 from reader.ui.search_pane import SearchInput
@@ -267,10 +267,10 @@ async def test_every_key_in_the_footer_is_shown_whole(make_app, width) -> None:
             await settle(pilot)
             seen.add(type(app.focused).__name__)
             footer = screen_lines(app)[-1]
-            shown = [key for key in app.screen.query(FooterKey) if key.description]
+            shown = [key for key in app.screen.query_one(KeyFooter).keys if key.description]
             assert len(shown) >= 3
             for key in shown:
-                label = f"{key.key_display} {key.description}"
+                label = f"{key.display} {key.description}"
                 assert label in footer, f"{label!r} cut in {footer!r} ({seen})"
         assert seen == {"ArticleList", "ReadingPane", "SearchInput", "ResultsList"}
 

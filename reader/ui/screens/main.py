@@ -21,7 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Header, Input, ProgressBar
+from textual.widgets import ContentSwitcher, Header, Input, ProgressBar
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader.config import resolve_bidi_mode
@@ -31,6 +31,7 @@ from reader.store import ListFilter
 from reader.text.plural import counted
 from reader.ui import messages as msg
 from reader.ui.article_list import ArticleList
+from reader.ui.footer import KeyFooter
 from reader.ui.reading_pane import Matcher, ReadingPane
 from reader.ui.results_list import ResultsList
 from reader.ui.rowlist import RowList
@@ -79,13 +80,21 @@ class MainScreen(FeedsMixin, IndexingMixin, Screen[None]):
         _key("N", "next_result(-1)", "Prev result", "app.prev_result", "previous result"),
     ]
 
-    list_filter: reactive[ListFilter] = reactive(ListFilter, always_update=True, init=False)
-    sort: reactive[str] = reactive("relevance", init=False)
-    opened: reactive[OpenedArticle | None] = reactive(None, always_update=True, init=False)
-    matcher: reactive[Matcher | None] = reactive(None, always_update=True, init=False)
-    index_state: reactive[IndexState] = reactive(IndexState, init=False)
-    activity: reactive[Activity | None] = reactive(None, init=False)  # the progress bar
-    listed: reactive[int] = reactive(0, always_update=True, init=False)  # rows in the list
+    # The state. repaint=False: the screen draws none of it itself, its widgets (bound to
+    # it) do; a screen repaint would redraw every widget on every j/k.
+    list_filter: reactive[ListFilter] = reactive(
+        ListFilter, always_update=True, init=False, repaint=False
+    )
+    sort: reactive[str] = reactive("relevance", init=False, repaint=False)
+    opened: reactive[OpenedArticle | None] = reactive(
+        None, always_update=True, init=False, repaint=False
+    )
+    matcher: reactive[Matcher | None] = reactive(
+        None, always_update=True, init=False, repaint=False
+    )
+    index_state: reactive[IndexState] = reactive(IndexState, init=False, repaint=False)
+    activity: reactive[Activity | None] = reactive(None, init=False, repaint=False)  # progress
+    listed: reactive[int] = reactive(0, always_update=True, init=False, repaint=False)  # rows
 
     def __init__(self, session: Session, *, index_in_background: bool = True) -> None:
         super().__init__()
@@ -124,7 +133,7 @@ class MainScreen(FeedsMixin, IndexingMixin, Screen[None]):
                     yield ResultsList(self._search_page, **shape, id="results")
                 yield ProgressBar(id="progress", show_eta=False)
             yield ReadingPane(**shape, id="reader").data_bind(MainScreen.opened, MainScreen.matcher)
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def articles(self) -> ArticleList:
