@@ -48,7 +48,7 @@ CORE_MODULES = [
     "reader.text.sanitize",
     "reader.text.units",
     "reader.text.layout",
-    "reader.text.preview",
+    "reader.text.caret",
     "reader.text.article",
 ]
 

@@ -224,7 +224,8 @@ def _runs_at_least(level: int) -> re.Pattern[str]:
     return pattern
 
 
-def _line_levels(u: Units, first: int, end: int, rtl: bool) -> str:
+def line_levels(u: Units, first: int, end: int, rtl: bool) -> str:
+    """Levels of units [first, end) drawn as one line: the paragraph's, after rule L1."""
     levels = u.levels[first:end]
     if not u.needs_l1:
         return levels
@@ -256,7 +257,7 @@ def visual_line(
     reverse = False
     order: list[int] | None = None
     if app and end > first:
-        levels = _line_levels(u, first, end, rtl)
+        levels = line_levels(u, first, end, rtl)
         if levels.count(levels[0]) == len(levels):
             reverse = ord(levels[0]) & 1 == 1
         else:
@@ -313,7 +314,7 @@ def visual_line(
 # --- Public API -------------------------------------------------------------------------
 
 
-def _check(mode: str, harakat: str) -> None:
+def check_modes(mode: str, harakat: str) -> None:
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
     if harakat not in HARAKAT_MODES:
@@ -335,7 +336,7 @@ def layout_paragraph(
     character at width 1) is drawn as one "…", as `fit_line` draws it, so no line is ever
     wider than `width`.
     """
-    _check(mode, harakat)
+    check_modes(mode, harakat)
     rtl = base_direction(text, language)
     return _layout_paragraph(text, max(1, width), rtl, mode, harakat)
 
@@ -379,7 +380,7 @@ def layout_text(
 
     Empty or blank paragraphs get no lines; the caller decides on spacing between paragraphs.
     """
-    _check(mode, harakat)
+    check_modes(mode, harakat)
     width = max(1, width)
     hint = bidi.language_is_rtl(language)
     out: list[ParagraphLayout] = []
@@ -390,24 +391,6 @@ def layout_text(
         out.append(ParagraphLayout(offset, paragraph, rtl, lines))
         offset += len(paragraph) + 1
     return tuple(out)
-
-
-def one_line(
-    text: str, width: int, language: str | None, mode: str, harakat: str
-) -> tuple[str, bool, VisualLine | tuple[Units, tuple[int, int, int, int]]]:
-    """What `fit_line` and `caret_window` start from: the text on one line (a newline
-    becomes a space: same length, offsets stay valid), its direction, and either its units
-    and unwrapped line, or the empty line to return when nothing can be drawn."""
-    _check(mode, harakat)
-    text = text.replace("\n", " ")
-    n = len(text)
-    rtl = base_direction(text, language)
-    empty = VisualLine("", 0, rtl, 0, n, (-1,) * n)
-    if width < 1 or not text:
-        return text, rtl, empty
-    u = analyse(text, rtl, harakat, mode)
-    lines = _wrap(u, 1 << 30)
-    return text, rtl, (u, lines[0]) if lines else empty
 
 
 @lru_cache(maxsize=8192)
@@ -425,11 +408,17 @@ def fit_line(
     of an RTL title). RTL lines are right-aligned within `width` by `indent`. Logical
     characters cut off map to -1 in `columns`; the ellipsis maps to no character.
     """
-    text, rtl, one = one_line(text, width, language, mode, harakat)
-    if isinstance(one, VisualLine):
-        return one
-    u, (lead, first, end, stop) = one
+    check_modes(mode, harakat)
+    text = text.replace("\n", " ")  # a row is one line; same length, offsets stay valid
     n = len(text)
+    rtl = base_direction(text, language)
+    if width < 1 or not text:
+        return VisualLine("", 0, rtl, 0, n, (-1,) * n)
+    u = analyse(text, rtl, harakat, mode)
+    lines = _wrap(u, 1 << 30)
+    if not lines:
+        return VisualLine("", 0, rtl, 0, n, (-1,) * n)
+    lead, first, end, stop = lines[0]
     app = mode == "app"
     if u.cum[end] <= width:
         return visual_line(u, lead, first, end, stop, rtl, width, app)

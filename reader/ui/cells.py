@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
+from textual.strip import Strip
 
 
 def styled_cells(
@@ -34,3 +35,10 @@ def styled_cells(
     if run:
         segments.append(Segment("".join(run), mark if run_marked else style))
     return segments
+
+
+def restyled_cells(segments: list[Segment], start: int, end: int, style: Style) -> list[Segment]:
+    """`segments` with `style` over cells [start, end), on top of their own styles."""
+    strip = Strip(segments)
+    head, middle, tail = strip.crop(0, start), strip.crop(start, end), strip.crop(end)
+    return [*head, *Segment.apply_style(middle, post_style=style), *tail]

@@ -1,24 +1,35 @@
-"""The search box, a shaped preview of the query, the result count, and recent searches."""
+"""The search box (drawn as the panes draw text: shaped, in visual order), the result count,
+and recent searches."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.geometry import Offset
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widgets import Input, Static
+from textual.widgets.input import Selection
 
 from reader.history import SearchHistory
+from reader.text.caret import CaretLine, caret_line
+from reader.text.layout import glyph_cells
 from reader.text.plural import counted
-from reader.text.preview import caret_window
+from reader.ui.cells import restyled_cells, styled_cells
 from reader.ui.state import IndexState
 
 
 class SearchInput(Input):
-    """Keeps the value logical (that is what is searched); ↑/↓ recall recent searches."""
+    """Keeps the value logical (that is what is searched) and draws it as every pane draws
+    text: shaped, in visual order, right-aligned when it reads right to left (`mode` "app";
+    "terminal" passes it through). The caret moves as drawn (`reader.text.caret`).
+    ↑/↓ recall recent searches."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -36,7 +47,16 @@ class SearchInput(Input):
         ),
     ]
 
-    def __init__(self, history: SearchHistory, **kwargs: object) -> None:
+    def __init__(
+        self,
+        history: SearchHistory,
+        *,
+        mode: str = "app",
+        harakat: str = "keep",
+        **kwargs: object,
+    ) -> None:
+        self.mode = mode  # set before Input's __init__, which may set the value
+        self.harakat = harakat
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.history = history
         self._position: int | None = None
@@ -54,6 +74,87 @@ class SearchInput(Input):
     def forget_position(self) -> None:
         self._position = None
 
+    # -- drawing: Input draws the logical string; this draws the laid-out line -------------
+    @property
+    def caret_line(self) -> CaretLine:
+        return caret_line(self.value, mode=self.mode, harakat=self.harakat)
+
+    @property
+    def line_indent(self) -> int:
+        """Blank cells before the line: a short RTL query is drawn against the right edge."""
+        if not self.value:
+            return 0
+        return self.caret_line.indent(self.scrollable_content_region.width)
+
+    def _position_to_cell(self, position: int) -> int:
+        return self.caret_line.carets[position]
+
+    @property
+    def _cursor_offset(self) -> int:
+        return self._position_to_cell(self.cursor_position)
+
+    @property
+    def cursor_screen_offset(self) -> Offset:
+        x, y, _width, _height = self.content_region
+        return Offset(x + self.line_indent + self._cursor_offset - self.scroll_offset.x, y)
+
+    @property
+    def content_width(self) -> int:
+        return self.caret_line.width if self.value else super().content_width
+
+    def render_line(self, y: int) -> Strip:
+        if y != 0 or not self.value:
+            return super().render_line(y)
+        line = self.caret_line
+        style = self.rich_style
+        # Blank cells carry only the background, as Textual's padding does: an SVG
+        # screenshot then draws the text as a run of its own, not after leading spaces.
+        blank = Style(bgcolor=style.bgcolor)
+        selection: list[tuple[int, int]] = []
+        if self.has_focus and not self.selection.is_empty:
+            selection = [(a - line.lead, b - line.lead) for a, b in line.cells(*self.selection)]
+        marked = style + self.get_component_rich_style("input--selection")
+        before = self.line_indent + line.lead
+        after = line.width - line.lead - line.line.width
+        segments = [Segment(" " * before, blank)] if before else []
+        segments += styled_cells(line.text, selection, style, marked)
+        if after:
+            segments.append(Segment(" " * after, blank))
+        if self.has_focus and self._cursor_visible:
+            cell = self.line_indent + line.carets[self.cursor_position]
+            width = glyph_cells(" " * before + line.text).get(cell, 1)
+            segments = restyled_cells(segments, cell, cell + width, self.cursor_style)
+        visible = self.scrollable_content_region.width + 1  # as Input draws it
+        scroll_x = self.scroll_offset.x
+        return Strip(segments).crop(scroll_x, scroll_x + visible).extend_cell_length(visible, blank)
+
+    @property
+    def cursor_style(self) -> Style:
+        return self.get_component_rich_style("input--cursor")
+
+    def _cell_offset_to_index(self, offset: int) -> int:
+        if not self.value:
+            return 0
+        cell = offset + self.scroll_offset.x - self.line_indent
+        return self.caret_line.position_at(cell)
+
+    # -- the caret moves as drawn; Home and End stay logical (Input's) ---------------------
+    def action_cursor_left(self, select: bool = False) -> None:
+        self._move_as_drawn(right=False, select=select)
+
+    def action_cursor_right(self, select: bool = False) -> None:
+        self._move_as_drawn(right=True, select=select)
+
+    def _move_as_drawn(self, *, right: bool, select: bool) -> None:
+        line = self.caret_line
+        start, end = self.selection
+        if select:
+            self.selection = Selection(start, line.step(end, right))
+        elif self.selection.is_empty:
+            self.cursor_position = line.step(end, right)
+        else:  # collapse the selection to its end on that side, as Input does
+            self.cursor_position = line.outer(start, end, right)
+
 
 class SearchPane(Vertical):
     """The status line follows the index state it is bound to; results and errors are
@@ -65,8 +166,6 @@ class SearchPane(Vertical):
     SearchPane { height: auto; }
     SearchPane > Input { border: tall $border-blurred; }
     SearchPane > Input:focus { border: tall $border; }
-    SearchPane > #preview { height: 1; padding: 0 1; color: $text-muted; }
-    SearchPane > #preview.rtl { text-align: right; }
     SearchPane > #status {
         height: auto; min-height: 1; max-height: 4; padding: 0 1; color: $text-muted;
     }
@@ -89,39 +188,16 @@ class SearchPane(Vertical):
     def compose(self) -> ComposeResult:
         yield SearchInput(
             self.history,
+            mode=self.mode,
+            harakat=self.harakat,
             placeholder='words "a phrase" prefix* lang:ar · F1 help',
             id="query",
         )
-        yield Static("", id="preview")
         yield Static("", id="status")
 
     @property
     def input(self) -> SearchInput:
         return self.query_one(SearchInput)
-
-    def on_mount(self) -> None:
-        # Moving the caret (Home, arrows) changes which part of a long query is previewed.
-        self.watch(self.input, "selection", self._caret_moved, init=False)
-
-    def _caret_moved(self) -> None:
-        self.show_preview(self.input.value)
-
-    def show_preview(self, value: str) -> None:
-        """Show the query as it reads: shaped and in visual order when it holds RTL text.
-
-        A query wider than the line is windowed around the caret, so what is being typed
-        (or where the caret was moved) is what can be read."""
-        preview = self.query_one("#preview", Static)
-        width = max(1, preview.size.width or 40)
-        has_rtl = any("\u0590" <= ch <= "\u08ff" or "\ufb1d" <= ch <= "\ufefc" for ch in value)
-        if not value or not has_rtl or self.mode == "terminal":
-            preview.update("")
-            return
-        search_input = self.input
-        caret = search_input.cursor_position if search_input.value == value else len(value)
-        line = caret_window(value, caret, width, mode=self.mode, harakat=self.harakat)
-        preview.set_class(line.rtl, "rtl")
-        preview.update(Text(line.text))  # Text, not a str: never parsed as markup
 
     def watch_index_state(self, old: IndexState, new: IndexState) -> None:
         if self.input.value.strip():

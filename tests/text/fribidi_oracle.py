@@ -52,6 +52,75 @@ def run_fribidi(lines: list[str], rtl: bool) -> list[FriBidiLine]:
     return parsed
 
 
+@dataclass(frozen=True)
+class FriBidiQuery:
+    """A one-line query as FriBidi lays it out (base direction from its first strong
+    character), drawn with the app's glyphs: what the search box must show."""
+
+    rtl: bool
+    visual: str  # FriBidi's own visual string (its shaping)
+    text: str  # the app's shaped glyphs in FriBidi's visual order
+    cells: tuple[int, ...]  # cell of each logical character in `text`
+    odd: tuple[bool, ...]  # each logical character's level is odd: drawn right to left
+
+    def blocks(self, value: str) -> list[int]:
+        """The block cursor's cell (relative to `text`) at each caret position of `value`: on
+        the trailing side of the character before the caret (right of it when FriBidi draws
+        it left to right, left of it when right to left); on character 0 at position 0."""
+        from reader.text.cells import cell_width
+
+        out = [self.cells[0]] if value else [0]
+        for p in range(1, len(value) + 1):
+            cell = self.cells[p - 1]
+            out.append(cell - 1 if self.odd[p - 1] else cell + cell_width(value[p - 1]))
+        return out
+
+    def right_step_in_run(self, before: int, after: int) -> int | None:
+        """When the characters before caret positions `before` and `after` are neighbours in
+        one run, the logical step that Right takes between them: +1 in a left-to-right run,
+        -1 in a right-to-left one. None at a run boundary or the start."""
+        if not before or not after:
+            return None
+        a, b = before - 1, after - 1
+        if self.odd[a] != self.odd[b] or abs(self.cells[a] - self.cells[b]) != 1:
+            return None
+        return -1 if self.odd[a] else 1
+
+
+def fribidi_queries(values: list[str]) -> list[FriBidiQuery]:
+    """FriBidi's layout of each value as one line (no harakat: FriBidi puts a mark before its
+    base letter in RTL runs, the app after it)."""
+    from reader.text.cells import cell_width
+    from reader.text.shaping import MERGED, shape
+
+    assert FRIBIDI is not None
+    assert all("\n" not in value and not HARAKAT.search(value) for value in values)
+    args = [FRIBIDI, "--nopad", "--nobreak", "--basedir", "--ltov", "--levels"]
+    data = "".join(value + "\n" for value in values).encode()
+    out = subprocess.run(args, input=data, capture_output=True, check=True).stdout.decode()
+    lines = out.split("\n")
+    parsed = []
+    for k, value in enumerate(values):
+        visual, basedir, ltov, levels = lines[4 * k : 4 * k + 4]
+        assert basedir in ("Base direction: R", "Base direction: L"), basedir
+        to_visual = list(map(int, ltov.split()))
+        odd = tuple(int(level) % 2 == 1 for level in levels.split())
+        assert len(to_visual) == len(odd) == len(value), (value, ltov, levels)
+        glyphs = shape(value) or value
+        in_order = sorted(range(len(value)), key=to_visual.__getitem__)
+        cells = [0] * len(value)
+        text = ""
+        for i in in_order:
+            if glyphs[i] != MERGED:
+                cells[i] = cell_width(text)
+                text += glyphs[i]
+        for i in range(1, len(value)):
+            if glyphs[i] == MERGED:  # lam-alef: the alef is drawn in the lam's cell
+                cells[i] = cells[i - 1]
+        parsed.append(FriBidiQuery(basedir.endswith("R"), visual, text, tuple(cells), odd))
+    return parsed
+
+
 # NFKC spells a lam-alef ligature lam first (logical order), but in visual text the two
 # letters stand right-to-left: alef, then lam. Spell it that way, so a ligature compares
 # equal to the same two letters drawn unligated (FriBidi does not ligate across harakat,

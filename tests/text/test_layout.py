@@ -18,7 +18,6 @@ from reader.text.layout import (
     layout_text,
     to_logical,
 )
-from reader.text.preview import caret_window
 
 ELLIPSIS = "\u2026"
 
@@ -424,54 +423,3 @@ def test_fit_line_invariants(text: str, width: int) -> None:
     assert line.width <= width
     if line.rtl and line.text:
         assert line.indent == max(0, width - line.width)
-
-
-def _glyph_at(text: str) -> dict[int, str]:
-    """Cell -> the glyph (a character and its marks) starting there."""
-    out: dict[int, str] = {}
-    col, last = 0, None
-    for ch in text:
-        w = cell_width(ch)
-        if w or last is None:
-            out[col], last = ch, col
-            col += w
-        else:
-            out[last] += ch
-    return out
-
-
-@settings(max_examples=300)
-@given(mixed, st.integers(1, 30), st.integers(0, 70))
-def test_caret_window_invariants(text: str, width: int, caret: int) -> None:
-    caret = min(caret, len(text))
-    line = caret_window(text, caret, width)
-    whole = fit_line(text, 1 << 20)
-    assert len(line.columns) == len(text) and line.start == 0 and line.end == len(text)
-    if whole.width <= width:
-        assert line == fit_line(text, width)  # fits: laid out as a row is
-        return
-    assert line.width == width and line.indent == 0
-    if width > 3:
-        # The glyph before the caret (after it, at the start) is in the window.
-        before = [i for i in range(caret - 1, -1, -1) if whole.columns[i] >= 0]
-        after = [i for i in range(caret, len(text)) if whole.columns[i] >= 0]
-        anchor = (before or after)[0]
-        assert line.columns[anchor] >= 0
-    shown, full = _glyph_at(line.text), _glyph_at(whole.text)
-    for i, col in enumerate(line.columns):
-        if col >= 0:  # each character kept is drawn as in the whole line
-            assert shown[col] == full[whole.columns[i]]
-
-
-def test_caret_window_follows_typing_at_either_end() -> None:
-    english = "militants threaten the whole region, warns the United Nations secretary"
-    line = caret_window(english, len(english), 20)
-    assert line.text == ELLIPSIS + "d Nations secretary"
-    assert caret_window(english, 0, 20).text == "militants threaten " + ELLIPSIS
-    arabic = "مجلس الأمن الحكومة العراقية إقليم كردستان محافظة نينوى"
-    end = caret_window(arabic, len(arabic), 20)
-    assert logical_letters(end.text).startswith(logical_letters(fit_line("نينوى", 9).text))
-    assert end.text.endswith(ELLIPSIS) and end.rtl
-    start = caret_window(arabic, 0, 20)
-    assert logical_letters(start.text).endswith(logical_letters(fit_line("مجلس", 9).text))
-    assert start.text.startswith(ELLIPSIS)

@@ -106,7 +106,7 @@ async def test_arabic_search_finds_the_arabic_edition(make_app) -> None:
         assert app.main.results.row_count == 1
         hit = app.main.results.current
         assert app.session.store.get(hit.id).language == "ar"
-        # the preview line shows the query in visual order, the box keeps it logical
+        # the box draws the query in visual order and keeps its value logical
         assert app.main.search_pane.input.value == "الموصل"
 
 

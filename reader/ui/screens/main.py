@@ -259,7 +259,6 @@ class MainScreen(FeedsMixin, IndexingMixin, Screen[None]):
 
     @on(Input.Changed, "#query")
     def _query_changed(self, event: Input.Changed) -> None:
-        self.search_pane.show_preview(event.value)
         self.run_search(event.value)
 
     @on(Input.Submitted, "#query")
