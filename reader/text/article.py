@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 
 from reader.models import Article
@@ -10,6 +11,9 @@ from reader.text.body import TRANSLATION_LINK_LABELS
 from reader.text.layout import base_direction, cell_width, fit_line, layout_text, to_logical
 
 TITLE, META, LINK, BODY, BLANK = "title", "meta", "link", "body", "blank"
+RELATED = "related"  # a related story's title: opens it (`ViewLine.target`)
+RELATED_HEADING = "Related stories"
+MAX_RELATED = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +33,7 @@ class ViewLine:
     paragraph: int = -1
     start: int = 0
     columns: tuple[int, ...] = ()
+    target: int = -1  # a RELATED line: which related story it opens
 
     def plain(self) -> str:
         return (" " * self.indent + self.text).rstrip()
@@ -98,9 +103,44 @@ def selected_text(view: ArticleView, spans: dict[int, tuple[int, int]]) -> str:
     return "".join(parts)
 
 
+@dataclass(frozen=True, slots=True)
+class RelatedItem:
+    """A related story as the reading pane lists it."""
+
+    title: str
+    language: str | None
+    meta: tuple[str, ...]  # source, date, how many sources carry it
+
+
+def related_section(
+    items: tuple[RelatedItem, ...], width: int, *, mode: str = "app", harakat: str = "keep"
+) -> tuple[ViewLine, ...]:
+    """The "Related stories" lines under an article: per story its number (the key that
+    opens it), its title on one line, and a metadata line. Each title keeps its own
+    direction: an Arabic story under an English article is right-aligned, and so on."""
+    if not items:
+        return ()
+    heading = fit_line(RELATED_HEADING, width, mode=mode, harakat=harakat).text
+    lines = [ViewLine("", 0, BLANK), ViewLine(heading, 0, TITLE)]
+    for target, item in enumerate(items[:MAX_RELATED]):
+        number = str(target + 1)
+        room = max(1, width - len(number) - 1)
+        title = fit_line(item.title, room, language=item.language, mode=mode, harakat=harakat)
+        rtl = title.rtl
+        text = f"{title.text} {number}" if rtl else f"{number} {title.text}"
+        indent = max(0, width - cell_width(text)) if rtl else 0
+        lines.append(ViewLine(text, indent, RELATED, target=target))
+        meta = meta_line(item.meta, room, rtl, mode, harakat)
+        lines.append(ViewLine(meta.text, meta.indent + (0 if rtl else len(number) + 1), META))
+    return tuple(lines)
+
+
 def published_text(article: Article) -> str:
     """The date as a reader wants it: the day, and the time (UTC) when the source gave one."""
-    when = article.published
+    return date_text(article.published)
+
+
+def date_text(when: datetime | None) -> str:
     if when is None:
         return "undated"
     if (when.hour, when.minute, when.second) == (0, 0, 0):

@@ -84,3 +84,11 @@ class FeedsDone(Message, bubble=False):
 
     report: RefreshReport
     sync: IndexSync | None
+
+
+@dataclass(eq=False)
+class RelatedFound(Message, bubble=False):
+    """Related stories of the article `article_id`: (article id, as the pane lists it)."""
+
+    article_id: int
+    related: tuple[tuple[int, Any], ...]  # Any: reader.text.article.RelatedItem

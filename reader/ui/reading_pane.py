@@ -23,11 +23,15 @@ from reader.session import OpenedArticle
 from reader.text.article import (
     BLANK,
     LINK,
+    MAX_RELATED,
     META,
+    RELATED,
     TITLE,
     ArticleView,
+    RelatedItem,
     ViewLine,
     layout_article,
+    related_section,
     selected_text,
 )
 from reader.text.layout import cell_width
@@ -80,6 +84,17 @@ class ReadingPane(ScrollView, can_focus=True):
             id="app.translation",
             tooltip="open the other edition (translation); clicking its link line too",
         ),
+        *(
+            Binding(
+                str(n),
+                f"related({n - 1})",
+                f"Related {n}",
+                show=False,
+                id=f"reader.related{n}",
+                tooltip=f"open related story {n} (listed under the article)",
+            )
+            for n in range(1, MAX_RELATED + 1)
+        ),
         Binding(
             "y",
             "copy",
@@ -113,6 +128,12 @@ class ReadingPane(ScrollView, can_focus=True):
         """The reader asked for the other edition of the open article."""
 
     @dataclass(eq=False)
+    class OpenRelated(Message):
+        """The reader asked for a related story (its number key, or a click on it)."""
+
+        article_id: int
+
+    @dataclass(eq=False)
     class LaidOut(Message):
         """A long article was laid out in the background."""
 
@@ -131,6 +152,7 @@ class ReadingPane(ScrollView, can_focus=True):
         self.current_match = -1
         self._match_spans: tuple[tuple[int, int], ...] = ()
         self._width = 0
+        self.related: tuple[tuple[int, RelatedItem], ...] = ()  # (article id, as listed)
 
     # -- content --------------------------------------------------------------------------
     def watch_opened(self, opened: OpenedArticle | None) -> None:
@@ -146,6 +168,8 @@ class ReadingPane(ScrollView, can_focus=True):
         self._relayout()
 
     def show(self, article: Article | None, *, has_translation: bool = False) -> None:
+        if article is None or self.article is None or article.id != self.article.id:
+            self.related = ()  # found later, for this article (reader.ui.screens.related)
         self.article = article
         self.has_translation = has_translation
         self._match_spans = self._find_matches()
@@ -174,8 +198,18 @@ class ReadingPane(ScrollView, can_focus=True):
         else:
             self._apply(article, self._layout(article, self._width))
 
+    def show_related(self, article_id: int, related: tuple[tuple[int, RelatedItem], ...]) -> None:
+        """List the open article's related stories under it (ignored once another opened)."""
+        if self.article is None or self.article.id != article_id or related == self.related:
+            return
+        self.related = related
+        y = self.scroll_y
+        self._relayout()  # the article's own layout is cached: only the section is new
+        self.scroll_to(y=y, animate=False, immediate=True)
+        self.refresh_bindings()  # 1-5 apply now
+
     def _layout(self, article: Article, width: int) -> ArticleView:
-        return layout_article(
+        view = layout_article(
             article,
             width,
             mode=self.mode,
@@ -183,6 +217,12 @@ class ReadingPane(ScrollView, can_focus=True):
             has_translation=self.has_translation,
             match_spans=self._match_spans,
         )
+        if not self.related:
+            return view
+        section = related_section(
+            tuple(item for _, item in self.related), width, mode=self.mode, harakat=self.harakat
+        )
+        return ArticleView(view.lines + section, view.match_lines, view.link_line)
 
     @work(thread=True, exclusive=True, group="layout")
     def _layout_in_background(self, article: Article, width: int) -> None:
@@ -239,6 +279,9 @@ class ReadingPane(ScrollView, can_focus=True):
             style += self._style("reading--meta")
         elif line.role == LINK:
             style += self._style("reading--link") + Style(meta={"@click": "translation"})
+        elif line.role == RELATED:
+            click = Style(meta={"@click": f"related({line.target})"})
+            style += self._style("reading--link") + click
         mark = style + self._style(
             "reading--current-match"
             if self.current_match >= 0 and self.view.match_lines[self.current_match] == index
@@ -299,6 +342,10 @@ class ReadingPane(ScrollView, can_focus=True):
             return None
         if action == "translation" and not self.has_translation:
             return None
+        if action == "related" and not (
+            parameters and isinstance(parameters[0], int) and parameters[0] < len(self.related)
+        ):
+            return None
         return True
 
     def action_next_match(self, step: int) -> None:
@@ -310,6 +357,10 @@ class ReadingPane(ScrollView, can_focus=True):
         target = lines[self.current_match]
         self.scroll_to(y=max(0, target - self.size.height // 3), animate=False)
         self.refresh()
+
+    def action_related(self, target: int) -> None:
+        if 0 <= target < len(self.related):
+            self.post_message(self.OpenRelated(self.related[target][0]))
 
     def action_translation(self) -> None:
         if self.has_translation:

@@ -37,6 +37,7 @@ from reader.ui.results_list import ResultsList
 from reader.ui.rowlist import RowList
 from reader.ui.screens.feeds import FeedsMixin
 from reader.ui.screens.indexing import IndexingMixin
+from reader.ui.screens.related import RelatedMixin
 from reader.ui.search_pane import SearchInput, SearchPane
 from reader.ui.sources import ALL_SOURCES, SourcePicker
 from reader.ui.state import Activity, IndexState
@@ -48,7 +49,7 @@ def _key(key: str, action: str, description: str, binding_id: str, tooltip: str)
     return Binding(key, action, description, show=False, id=binding_id, tooltip=tooltip)
 
 
-class MainScreen(FeedsMixin, IndexingMixin, Screen[None]):
+class MainScreen(FeedsMixin, IndexingMixin, RelatedMixin, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         # Priority: `/` is acted on when the app reads the key, not when the focused list
         # gets to it, so the keys typed after it (a paste, a fast typist, a busy app) are
@@ -212,7 +213,10 @@ class MainScreen(FeedsMixin, IndexingMixin, Screen[None]):
         if activity is not None:
             bar.update(total=activity.total or None, progress=activity.done)
 
-    def watch_opened(self, opened: OpenedArticle | None) -> None:
+    def watch_opened(self, old: OpenedArticle | None, opened: OpenedArticle | None) -> None:
+        article_id = opened.article.id if opened is not None else None
+        if article_id is not None and (old is None or old.article.id != article_id):
+            self.find_related_soon(article_id)
         # `t` applies, or not; refreshed only when that changes (it rebuilds the footer).
         translation = opened is not None and opened.has_translation
         if translation != self._translation_applies:
@@ -369,11 +373,16 @@ class MainScreen(FeedsMixin, IndexingMixin, Screen[None]):
             return
         other = self.session.other_edition(self.opened.article.id)
         if other is not None:
-            self.open_article(other.id, mark_read=True)
-            position = self.store.position(other.id, self.list_filter)
-            if position is not None:
-                self.articles.move_to(position)
-            self.reader.focus()
+            self.open_from_reader(other.id)
+
+    def open_from_reader(self, article_id: int) -> None:
+        """Open an article the reading pane points to (the other edition, a related story):
+        read it there, with the list's cursor on it."""
+        self.open_article(article_id, mark_read=True)
+        position = self.store.position(article_id, self.list_filter)
+        if position is not None:
+            self.articles.move_to(position)
+        self.reader.focus()
 
     def current_id(self) -> int | None:
         """The row under the focused list's cursor, else the open article."""

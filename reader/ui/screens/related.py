@@ -1,0 +1,63 @@
+"""The main screen's related stories: found in a worker once an article has stayed open
+for a moment, listed under it by the reading pane, opened by their number or a click.
+
+Finding them takes a search (tens of milliseconds, more on a big library): never while
+the reader is still moving through the list, and never in the way of a key."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.timer import Timer
+from textual.worker import get_current_worker
+
+from reader.search.errors import SearchError
+from reader.text.article import MAX_RELATED, RelatedItem, date_text
+from reader.text.plural import counted
+from reader.ui import messages as msg
+from reader.ui.reading_pane import ReadingPane
+
+if TYPE_CHECKING:
+    from reader.search.related import RelatedStory
+    from reader.ui.screens.main import MainScreen
+
+SETTLE_SECONDS = 0.3  # an article open this long is being read, not passed over
+
+
+def related_item(story: RelatedStory) -> RelatedItem:
+    meta = [story.source] if story.source else []
+    meta.append(date_text(story.published))
+    if story.articles > 1:
+        meta.append(counted(story.articles, "article"))
+    return RelatedItem(story.title, story.language, tuple(meta))
+
+
+class RelatedMixin:
+    """For MainScreen only (it uses the screen's session and widgets)."""
+
+    _related_timer: Timer | None = None
+
+    def find_related_soon(self: MainScreen, article_id: int) -> None:
+        if self._related_timer is not None:
+            self._related_timer.stop()
+        self.workers.cancel_group(self, "related")
+        self._related_timer = self.set_timer(SETTLE_SECONDS, lambda: self.find_related(article_id))
+
+    @work(thread=True, exclusive=True, group="related", exit_on_error=False)
+    def find_related(self: MainScreen, article_id: int) -> None:
+        worker = get_current_worker()
+        try:
+            stories = self.session.related(article_id, limit=MAX_RELATED)
+        except SearchError:
+            return  # no index yet, or it is being rebuilt: the next article will have them
+        if not worker.is_cancelled:
+            found = tuple((story.id, related_item(story)) for story in stories)
+            self.post_message(msg.RelatedFound(article_id, found))
+
+    # Handlers by name: Textual's @on is not collected from a mixin.
+    def on_related_found(self: MainScreen, event: msg.RelatedFound) -> None:
+        self.reader.show_related(event.article_id, event.related)
+
+    def on_reading_pane_open_related(self: MainScreen, event: ReadingPane.OpenRelated) -> None:
+        self.open_from_reader(event.article_id)
