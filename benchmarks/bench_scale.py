@@ -728,6 +728,23 @@ def memory_budget(articles: int) -> int:
     return 80 if articles < 66_000 else 120 if articles < 500_000 else 250
 
 
+def library_as_it_stands(home: Path, label: str) -> dict[str, Any]:
+    """What build.json says, or for a build that did not finish (the 1M reindex takes
+    hours), what is in the library now: no reindex or import figures."""
+    manifest = home / "build.json"
+    if manifest.exists():
+        return json.loads(manifest.read_text())
+    info: dict[str, Any] = {"label": label, "articles": library_count(home, "1")}
+    log(f"[{label}] no build.json in {home}: measuring the library as it stands")
+    return info
+
+
+def indexed_count(home: Path) -> int:
+    from whoosh import index as wi
+
+    return wi.open_dir(str(home / "index")).doc_count()
+
+
 def measure(label: str, info: dict[str, Any], args: argparse.Namespace, cold: bool) -> None:
     home = args.work / label
     budget = MEMORY_BUDGET_MB.get(label) or memory_budget(info["articles"])
@@ -772,6 +789,9 @@ def measure(label: str, info: dict[str, Any], args: argparse.Namespace, cold: bo
     )
 
     # search, in process
+    indexed = indexed_count(home)
+    if indexed < info["articles"]:
+        log(f"  the index holds {indexed:,} of {info['articles']:,} articles (still building)")
     s = measure_search(home, args.repeat)
     log(
         f"  search: first query after opening {s['first_ms']:.0f} ms; slowest: "
@@ -827,6 +847,13 @@ def measure(label: str, info: dict[str, Any], args: argparse.Namespace, cold: bo
         )
     log(f"  app query {args.query!r}: {warm[0]['total']:,} results")
 
+    if "reindex_rate" not in info:
+        rows.append(
+            ("reindex", "-", f"not finished: {indexed:,} of {info['articles']:,} indexed", "-", "-")
+        )
+        log("")
+        print_table(rows)
+        return
     rows.append(
         (
             "reindex throughput",
@@ -889,6 +916,12 @@ def main() -> int:
     parser.add_argument("--no-newsboat", dest="newsboat", action="store_false")
     parser.add_argument("--no-cold", action="store_true", help="never drop the page cache")
     parser.add_argument("--build-only", action="store_true")
+    parser.add_argument(
+        "--measure-only",
+        action="store_true",
+        help="never build: measure each size's library as it stands (an index still being "
+        "built is measured as far as it goes, and the report says how far)",
+    )
     args = parser.parse_args()
     args.work = (args.work or default_work()).resolve()
     args.corpora = args.corpora.resolve()
@@ -915,7 +948,10 @@ def main() -> int:
     log(f"work: {args.work}; corpora: {args.corpora}; seed {args.seed}; cores {os.cpu_count()}")
     pools: dict[str, Any] = {}
     for label, target in sizes:
-        info = build_library(label, target, args, pools)
+        if args.measure_only:
+            info = library_as_it_stands(args.work / label, label)
+        else:
+            info = build_library(label, target, args, pools)
         if not args.build_only:
             measure(label, info, args, cold)
     return 0
