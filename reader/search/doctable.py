@@ -4,7 +4,7 @@ document number, for filters, filter-only lists and turning hits into article id
 Compact arrays, about 25 bytes per document (ids 8, dates 8, date order 4, language 1, and
 4 per article id up to the largest for the reverse lookup) instead of ~260 in dicts, sets
 and tuples: 0.8 MB for 33k articles, 25 MB for a million. Built from Whoosh's columns
-(~60 ms for 33k documents).
+(~60 ms for 33k documents, reading each segment's columns in one go).
 """
 
 from __future__ import annotations
@@ -16,6 +16,9 @@ from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+
+from whoosh.columns import NumericColumn, TranslatingColumnReader, VarBytesColumn
+from whoosh.fields import NUMERIC
 
 __all__ = ["UNDATED", "DocTable"]
 
@@ -29,12 +32,42 @@ def _column_values(reader: Any, fieldname: str) -> Iterator[Any]:
     Whoosh's MultiReader.column_reader skips such segments, so its values no longer line
     up with document numbers. A segment's own reader fills in the default instead.
     """
+    columns = []
     count = 0
     for segment, offset in reader.leaf_readers():
         assert offset == count, "Whoosh numbers documents segment after segment"
         column = segment.column_reader(fieldname)
         count += len(column)
-        yield from column
+        columns.append(column)
+    return itertools.chain.from_iterable(map(_segment_values, columns))
+
+
+def _segment_values(column: Any) -> Iterator[Any]:
+    """A segment column's values. Whoosh reads a column one value at a time, a seek and a
+    read each (0.8 s for the table at 100k documents, 8 s at a million); numbers and
+    byte strings are read here in one go instead, then translated as Whoosh would."""
+    raw, translate = column, None
+    if isinstance(column, TranslatingColumnReader):
+        raw, translate = column.raw_column(), column._translate  # noqa: SLF001
+    values: Any
+    if type(raw) is NumericColumn.Reader:
+        # Whoosh's own layout: `_count` big-endian values from `_basepos`, then defaults.
+        values = raw._dbfile.get_array(raw._basepos, raw._typecode, raw._count)  # noqa: SLF001
+        values.extend(itertools.repeat(raw._default, raw._doccount - raw._count))  # noqa: SLF001
+    elif type(raw) is VarBytesColumn.Reader:
+        offsets, lengths = raw._offsets, raw._lengths  # noqa: SLF001
+        size = offsets[-1] + lengths[-1] if len(offsets) else 0
+        data = raw._dbfile.get(raw._basepos, size) if size else b""  # noqa: SLF001
+        values = [data[o : o + n] for o, n in zip(offsets, lengths, strict=True)]
+    else:
+        return iter(column)
+    if translate is None:
+        return iter(values)
+    field = getattr(translate, "__self__", None)
+    if isinstance(field, NUMERIC) and field.numtype is int and not field.decimal_places:
+        # from_column_value for whole numbers: signed ones are stored shifted up by 2**(bits-1).
+        return map((-(1 << (field.bits - 1))).__add__, values) if field.signed else iter(values)
+    return map(translate, values)
 
 
 @dataclass(slots=True)

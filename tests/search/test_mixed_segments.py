@@ -119,6 +119,25 @@ def test_the_fixture_has_segments_without_columns(library: tuple[Store, SearchIn
         assert [bool(s.has_column("lang")) for s in segments] == [True, True, False, True]
 
 
+def test_columns_read_in_one_go_equal_whoosh_reading_each_value(
+    library: tuple[Store, SearchIndex],
+) -> None:
+    """The document table reads a segment's column at once (reader.search.doctable); it
+    must give what Whoosh's readers give value by value, defaults and all, including a
+    deleted document and segments without the column."""
+    from reader.search.doctable import _column_values
+
+    store, index = library
+    store.replace_body(1, "A new body: the index replaces the document, deleting the old.")
+    index.catch_up(store)
+    with index._open().reader() as reader:  # noqa: SLF001
+        assert reader.has_deletions()
+        for field in ("id", "published", "lang"):
+            one_by_one = [v for leaf, _ in reader.leaf_readers() for v in leaf.column_reader(field)]
+            assert list(_column_values(reader, field)) == one_by_one, field
+            assert len(one_by_one) == reader.doc_count_all()
+
+
 def test_language_filter(library: tuple[Store, SearchIndex]) -> None:
     assert set(find(library, "lang:en minister")) == {"en-minister", "en-budget"}
     assert set(find(library, "lang:ar")) == {"ar-minister", "ar-budget"}
