@@ -269,7 +269,7 @@ def test_an_older_library_is_migrated_and_its_duplicates_merged(tmp_path: Path) 
     )
     store = Store(path)
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     assert [r[0] for r in db.execute("SELECT id FROM articles ORDER BY id")] == [1, 3, 5, 6, 7, 8]
     first, other = store.get(1), store.get(3)
     assert first is not None and first.read and not first.starred  # a copy was read
@@ -290,4 +290,24 @@ def test_an_older_library_is_migrated_and_its_duplicates_merged(tmp_path: Path) 
         [make(1, title="Story", body=LONG, url="https://x/node/1/story.html/")]
     )
     assert (again.added, again.same_link) == (0, 1)
+    store.close()
+
+
+def test_list_pages_walk_an_index_instead_of_sorting_the_library(tmp_path: Path) -> None:
+    """The list's pages (all articles, starred only) are read along an index, newest
+    first, undated last: sorting every article for a page took 1.9 s (all) and 4.6 s
+    (starred) at a million articles."""
+    store = Store(tmp_path / "library.sqlite3")
+    db = store._db  # noqa: SLF001
+    for list_filter, index in (
+        (ListFilter(), "articles_date"),
+        (ListFilter(starred_only=True), "articles_starred"),
+    ):
+        statements: list[str] = []
+        db.set_trace_callback(statements.append)
+        store.page(0, 50, list_filter)
+        db.set_trace_callback(None)
+        (select,) = [s for s in statements if "ORDER BY" in s]  # as run, values bound
+        plan = " ".join(row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {select}"))
+        assert f"USING INDEX {index}" in plan and "TEMP B-TREE" not in plan, plan
     store.close()

@@ -219,7 +219,7 @@ def test_migrating_an_older_library_then_clustering_it(tmp_path: Path) -> None:
     db.commit()
     db.close()
     store = Store(path)
-    assert store._db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert store._db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     assert store.count_unclustered() == 2  # backfilled by the next import or `stories`
     assert store.story_count() == 2  # unclustered articles are stories of their own
     assign_stories(store)

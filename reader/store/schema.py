@@ -8,7 +8,7 @@ from __future__ import annotations
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION"]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 MIGRATIONS: dict[int, str] = {
     1: """
@@ -78,5 +78,10 @@ MIGRATIONS: dict[int, str] = {
         article_id INTEGER NOT NULL,
         PRIMARY KEY (hash, band, article_id)
     ) WITHOUT ROWID;
+    """,
+    5: """
+    -- The starred-only list, newest first, without walking every article's date to find
+    -- the few starred ones (4.6 s for its first page at a million articles).
+    CREATE INDEX articles_starred ON articles(published DESC, id DESC) WHERE starred = 1;
     """,
 }

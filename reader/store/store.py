@@ -331,7 +331,7 @@ class Store(IndexReads, StoryQueries):
         with self._lock:
             rows = self._db.execute(
                 f"SELECT {ROW_COLUMNS} FROM articles{where} "
-                "ORDER BY published IS NULL, published DESC, id DESC LIMIT ? OFFSET ?",
+                "ORDER BY published DESC, id DESC LIMIT ? OFFSET ?",  # NULLs sort last in DESC
                 [*params, limit, offset],
             ).fetchall()
         return [row_from(r) for r in rows]

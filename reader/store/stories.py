@@ -202,7 +202,7 @@ class StoryQueries:
                 f"SELECT {', '.join('a.' + c for c in ROW_COLUMNS.split(', '))} FROM "
                 f"(SELECT DISTINCT {_SID} AS sid FROM articles{where}) s "
                 "JOIN articles a ON a.id = s.sid "
-                "ORDER BY a.published IS NULL, a.published DESC, a.id DESC LIMIT ? OFFSET ?",
+                "ORDER BY a.published DESC, a.id DESC LIMIT ? OFFSET ?",  # NULLs last in DESC
                 [*params, limit, offset],
             ).fetchall()
             if not leads:
