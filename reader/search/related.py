@@ -100,7 +100,7 @@ def find_related(
         chosen.setdefault(stories[i], (score, i))
         if len(chosen) >= limit:
             break
-    sizes = store.story_sizes(list(chosen))
+    sizes = {story: c[0] for story, c in store.story_counts(list(chosen)).items()}
     return [
         RelatedStory(
             id=i,

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from reader.models import ArticleRow
@@ -56,6 +56,8 @@ class StoryCandidate:
 class StoryQueries:
     _db: sqlite3.Connection
     _lock: threading.RLock
+    count: Callable[[ListFilter | None], int]  # Store's
+    page: Callable[[int, int, ListFilter | None], list[ArticleRow]]  # Store's
 
     # -- the clustering's state -------------------------------------------------------------
     def unclustered(self, limit: int, after_id: int = 0) -> list[tuple[int, str, datetime | None]]:
@@ -152,21 +154,22 @@ class StoryQueries:
                     found[r[0]] = r[1]
         return found
 
-    def story_sizes(self, story_ids: Sequence[int]) -> dict[int, int]:
-        """story id -> its number of articles."""
-        if not story_ids:
-            return {}
-        ids = list(story_ids)[:400]
-        marks = ",".join("?" * len(ids))
+    def story_counts(self, story_ids: Sequence[int]) -> dict[int, tuple[int, int, int]]:
+        """story id -> (articles, distinct sources, unread articles) of the story."""
+        found: dict[int, tuple[int, int, int]] = {}
+        ids = list(story_ids)
         with self._lock:
-            return {
-                r[0]: int(r[1])
+            for start in range(0, len(ids), 400):
+                chunk = ids[start : start + 400]
+                marks = ",".join("?" * len(chunk))
                 for r in self._db.execute(
-                    f"SELECT {_SID}, COUNT(*) FROM articles "
-                    f"WHERE story_id IN ({marks}) OR id IN ({marks}) GROUP BY {_SID}",
-                    [*ids, *ids],
-                )
-            }
+                    f"SELECT {_SID}, COUNT(*), COUNT(DISTINCT source), SUM(read = 0) "
+                    f"FROM articles WHERE story_id IN ({marks}) OR id IN ({marks}) "
+                    f"GROUP BY {_SID}",
+                    [*chunk, *chunk],
+                ):
+                    found[r[0]] = (int(r[1]), int(r[2]), int(r[3] or 0))
+        return found
 
     def story_articles(self, story_id: int) -> list[ArticleRow]:
         """The articles of a story, the lead first, then in the order they were stored."""
@@ -179,13 +182,7 @@ class StoryQueries:
 
     def story_count(self, list_filter: ListFilter | None = None) -> int:
         """Stories with at least one article the filter shows (the grouped list's length)."""
-        where, params = (list_filter or ListFilter()).where()
-        with self._lock:
-            return int(
-                self._db.execute(
-                    f"SELECT COUNT(DISTINCT {_SID}) FROM articles{where}", params
-                ).fetchone()[0]
-            )
+        return self.count(replace(list_filter or ListFilter(), stories=True))
 
     def unread_story_count(self) -> int:
         """Stories with an unread article: the unread count when stories are grouped."""
@@ -196,31 +193,9 @@ class StoryQueries:
     ) -> list[StoryRow]:
         """Stories with an article the filter shows, as `Store.page` orders articles (by the
         lead's date, newest first, undated last), one row each."""
-        where, params = (list_filter or ListFilter()).where()
-        with self._lock:
-            leads = self._db.execute(
-                f"SELECT {', '.join('a.' + c for c in ROW_COLUMNS.split(', '))} FROM "
-                f"(SELECT DISTINCT {_SID} AS sid FROM articles{where}) s "
-                "JOIN articles a ON a.id = s.sid "
-                "ORDER BY a.published DESC, a.id DESC LIMIT ? OFFSET ?",  # NULLs last in DESC
-                [*params, limit, offset],
-            ).fetchall()
-            if not leads:
-                return []
-            ids = [r["id"] for r in leads]
-            marks = ",".join("?" * len(ids))
-            counts = {
-                r[0]: (int(r[1]), int(r[2]), int(r[3] or 0))
-                for r in self._db.execute(
-                    f"SELECT {_SID}, COUNT(*), COUNT(DISTINCT source), SUM(read = 0) "
-                    f"FROM articles WHERE story_id IN ({marks}) OR id IN ({marks}) "
-                    f"GROUP BY {_SID}",
-                    [*ids, *ids],
-                )
-            }
-        return [
-            StoryRow(row_from(r), *counts.get(r["id"], (1, 1, int(not r["read"])))) for r in leads
-        ]
+        leads = self.page(offset, limit, replace(list_filter or ListFilter(), stories=True))
+        counts = self.story_counts([row.id for row in leads])
+        return [StoryRow(row, *counts.get(row.id, (1, 1, int(not row.read)))) for row in leads]
 
     def set_story_read(self, article_id: int, read: bool) -> int:
         """Mark every article of the article's story read (or unread); returns how many."""

@@ -18,10 +18,12 @@ SOURCE_CELLS = 14
 
 
 class ArticleList(RowList[ArticleRow]):
-    """One row per article: unread and starred marks, title, source, date.
+    """One row per article: unread and starred marks, title, source, date. With stories
+    grouped (`ListFilter.stories`), one row per story: its lead article, "+N" for the other
+    articles that carry it, and unread while any of them is.
 
     `list_filter` is bound to the main screen's: a new filter counts again, keeping the
-    article `keep()` names under the cursor."""
+    article `keep()` names (or its story) under the cursor."""
 
     list_filter: reactive[ListFilter] = reactive(ListFilter, always_update=True, init=False)
 
@@ -44,6 +46,8 @@ class ArticleList(RowList[ArticleRow]):
         super().__init__(mode=mode, harakat=harakat, id=id)
         self.store = store
         self.keep = keep
+        # Grouped: (articles, sources, unread articles) of the stories fetched so far.
+        self._stories: dict[int, tuple[int, int, int]] = {}
 
     def watch_list_filter(self) -> None:
         self.reload(keep_id=self.keep())
@@ -53,6 +57,9 @@ class ArticleList(RowList[ArticleRow]):
         if list_filter is not None:
             self.set_reactive(ArticleList.list_filter, list_filter)
         cursor = 0
+        self._stories.clear()
+        if keep_id is not None and self.list_filter.stories:
+            keep_id = self.store.story_id_of(keep_id)
         if keep_id is not None:
             cursor = self.store.position(keep_id, self.list_filter) or 0
         self.reset(self.store.count(self.list_filter), cursor)
@@ -64,12 +71,25 @@ class ArticleList(RowList[ArticleRow]):
         The row stays where it is even when the filter would now hide it (reading in
         "unread only"), so the cursor and the rows around it do not jump.
         """
+        if self.list_filter.stories:
+            story_id = self.store.story_id_of(article_id)
+            if story_id is None:
+                return
+            self._stories.update(self.store.story_counts([story_id]))
+            article_id = story_id  # the story's row shows its lead
         fresh = self.store.rows_by_ids([article_id]).get(article_id)
         if fresh is not None:
             self.replace_row(lambda row: row.id == article_id, fresh)
 
     def fetch_rows(self, offset: int, limit: int) -> list[ArticleRow]:
-        return self.store.page(offset, limit, self.list_filter)
+        rows = self.store.page(offset, limit, self.list_filter)
+        if self.list_filter.stories:
+            self._stories.update(self.store.story_counts([row.id for row in rows]))
+        return rows
+
+    def story_size(self, row: ArticleRow) -> int:
+        """How many articles the row's story holds (1 when stories are not grouped)."""
+        return self._stories.get(row.id, (1, 1, 0))[0] if self.list_filter.stories else 1
 
     def render_row(self, row: ArticleRow | None, width: int, selected: bool) -> list[Strip]:
         base = self.style_for("rowlist--cursor") if selected else self.rich_style
@@ -77,18 +97,24 @@ class ArticleList(RowList[ArticleRow]):
             return [self.fit([Segment("…")], width, base)]
         dim = self.style_for("rowlist--dim")
         mark = self.style_for("rowlist--mark")
+        articles, _, unread = self._stories.get(row.id, (1, 1, int(not row.read)))
+        if not self.list_filter.stories:
+            articles, unread = 1, int(not row.read)
+        more = f" +{articles - 1}" if articles > 1 else ""
         marks = [
-            Segment("●" if not row.read else " ", mark),
+            Segment("●" if unread else " ", mark),
             Segment("★" if row.starred else " ", mark),
             Segment(" "),
         ]
         show_source = width >= 60
         show_date = width >= 40
         tail_cells = (SOURCE_CELLS + 1 if show_source else 0) + (DATE_CELLS + 1 if show_date else 0)
-        title_cells = max(1, width - 3 - tail_cells)
-        title_style = self.style_for("rowlist--unread") if not row.read else None
+        title_cells = max(1, width - 3 - tail_cells - len(more))
+        title_style = self.style_for("rowlist--unread") if unread else None
         title = self.column(row.title or "(untitled)", title_cells, row.language)
         segments = [*marks, Segment(title, title_style)]
+        if more:
+            segments.append(Segment(more, mark))
         if show_source:
             segments.append(Segment(" " + self.column(row.source or "", SOURCE_CELLS), dim))
         if show_date:

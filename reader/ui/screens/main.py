@@ -38,6 +38,7 @@ from reader.ui.rowlist import RowList
 from reader.ui.screens.feeds import FeedsMixin
 from reader.ui.screens.indexing import IndexingMixin
 from reader.ui.screens.related import RelatedMixin
+from reader.ui.screens.stories import StoriesMixin
 from reader.ui.search_pane import SearchInput, SearchPane
 from reader.ui.sources import ALL_SOURCES, SourcePicker
 from reader.ui.state import Activity, IndexState
@@ -49,7 +50,7 @@ def _key(key: str, action: str, description: str, binding_id: str, tooltip: str)
     return Binding(key, action, description, show=False, id=binding_id, tooltip=tooltip)
 
 
-class MainScreen(FeedsMixin, IndexingMixin, RelatedMixin, Screen[None]):
+class MainScreen(FeedsMixin, IndexingMixin, RelatedMixin, StoriesMixin, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         # Priority: `/` is acted on when the app reads the key, not when the focused list
         # gets to it, so the keys typed after it (a paste, a fast typist, a busy app) are
@@ -68,6 +69,7 @@ class MainScreen(FeedsMixin, IndexingMixin, RelatedMixin, Screen[None]):
         _key("u", "toggle_unread_only", "Unread only", "app.unread", "show unread only / all"),
         _key("o", "toggle_sort", "Sort", "app.sort", "sort results by relevance or by date"),
         _key("f", "pick_source", "Sources", "app.sources", "show one source, with unread counts"),
+        _key("e", "expand_story", "Story", "app.story", "expand a story into its articles / back"),
         _key("R", "refresh_feeds", "Refresh feeds", "app.refresh", "refresh feeds"),
         _key(
             "t",
@@ -117,6 +119,8 @@ class MainScreen(FeedsMixin, IndexingMixin, RelatedMixin, Screen[None]):
         self._data_version = -1  # the store's PRAGMA data_version when last looked at
         self._index_retry = False  # a locked catch-up is tried again at the next poll
         self._translation_applies = False  # whether `t` was on at the last bindings refresh
+        grouped = session.settings.group_stories
+        self.set_reactive(MainScreen.list_filter, ListFilter(stories=grouped))
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -199,7 +203,7 @@ class MainScreen(FeedsMixin, IndexingMixin, RelatedMixin, Screen[None]):
 
     def watch_listed(self, rows: int) -> None:
         list_filter = self.list_filter
-        shown = (
+        shown = self.stories_subtitle(rows) or (
             f"{rows:,} unread"
             if list_filter.unread_only
             else counted(rows, "article", grouped=True)
@@ -403,6 +407,8 @@ class MainScreen(FeedsMixin, IndexingMixin, RelatedMixin, Screen[None]):
             return True if self.opened is not None and self.opened.has_translation else None
         if action == "refresh_feeds" and not self.has_feeds:
             return None
+        if action == "expand_story" and not (self.list_filter.stories or self.list_filter.story):
+            return None
         return True
 
     def action_focus_search(self) -> None:
@@ -422,6 +428,8 @@ class MainScreen(FeedsMixin, IndexingMixin, RelatedMixin, Screen[None]):
             (self.results if self.showing_results else self.articles).focus()
         elif focused is self.results:
             self.search_pane.input.focus()
+        elif self.list_filter.story is not None:
+            self.fold_story()
         else:
             self.matcher = None
 
