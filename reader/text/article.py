@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from reader.models import Article
 from reader.text.body import TRANSLATION_LINK_LABELS
+from reader.text.i18n import published_text
 from reader.text.layout import base_direction, cell_width, fit_line, layout_text, to_logical
 
 TITLE, META, LINK, BODY, BLANK = "title", "meta", "link", "body", "blank"
@@ -98,19 +99,9 @@ def selected_text(view: ArticleView, spans: dict[int, tuple[int, int]]) -> str:
     return "".join(parts)
 
 
-def published_text(article: Article) -> str:
-    """The date as a reader wants it: the day, and the time (UTC) when the source gave one."""
-    when = article.published
-    if when is None:
-        return "undated"
-    if (when.hour, when.minute, when.second) == (0, 0, 0):
-        return when.strftime("%Y-%m-%d")
-    return when.strftime("%Y-%m-%d %H:%M UTC")
-
-
 def meta_parts(article: Article) -> tuple[str, ...]:
     parts = [p for p in (article.source, article.author) if p]
-    parts.append(published_text(article))
+    parts.append(published_text(article.published))
     return tuple(parts)
 
 

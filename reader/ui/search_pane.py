@@ -12,6 +12,7 @@ from textual.reactive import reactive
 from textual.widgets import Input, Static
 
 from reader.history import SearchHistory
+from reader.text.i18n import _, interface_line, interface_lines, interface_rtl, number
 from reader.text.plural import counted
 from reader.text.preview import caret_window
 from reader.ui.state import IndexState
@@ -89,7 +90,9 @@ class SearchPane(Vertical):
     def compose(self) -> ComposeResult:
         yield SearchInput(
             self.history,
-            placeholder='words "a phrase" prefix* lang:ar · F1 help',
+            placeholder=interface_line(
+                _('words "a phrase" prefix* lang:ar · F1 help'), self.mode, self.harakat
+            ),
             id="query",
         )
         yield Static("", id="preview")
@@ -127,8 +130,9 @@ class SearchPane(Vertical):
         if self.input.value.strip():
             return  # the search's own status (and its note on a partial index) stays
         if new.phase == "indexing":
+            total = counted(new.total, "{count} article", "{count} articles", grouped=True)
             self.show_status(
-                f"Indexing {new.done:,} of {counted(new.total, 'article', grouped=True)}…"
+                _("Indexing {done} of {total}…").format(done=number(new.done), total=total)
             )
         elif old.busy and not new.busy:
             self.show_status("")
@@ -136,4 +140,7 @@ class SearchPane(Vertical):
     def show_status(self, message: str, *, error: bool = False) -> None:
         status = self.query_one("#status", Static)
         status.set_class(error, "error")
+        if interface_rtl():  # laid out (shaped, visual order, right-aligned) in its width
+            width = max(1, status.content_region.width or 40)
+            message = "\n".join(interface_lines(message, width, self.mode, self.harakat))
         status.update(Text(message))
