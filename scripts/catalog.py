@@ -83,7 +83,9 @@ def problems(language: str) -> list[str]:
         if not message.id:  # the header
             continue
         ours = catalog.get(message.id)
-        strings = (ours.string if isinstance(ours.string, tuple) else (ours.string,)) if ours else ()
+        strings = (
+            (ours.string if isinstance(ours.string, tuple) else (ours.string,)) if ours else ()
+        )
         if ours is None or not all(strings):
             found.append(f"{language}: untranslated: {message.id!r}")
         elif ours.fuzzy:

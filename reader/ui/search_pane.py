@@ -13,9 +13,14 @@ from textual.widgets import Input, Static
 
 from reader.history import SearchHistory
 from reader.text.i18n import _, interface_line, interface_lines, interface_rtl, number
+from reader.text.layout import fit_line
 from reader.text.plural import counted
 from reader.text.preview import caret_window
 from reader.ui.state import IndexState
+
+
+def placeholder_text() -> str:
+    return _('words "a phrase" prefix* lang:ar · F1 help')
 
 
 class SearchInput(Input):
@@ -90,9 +95,7 @@ class SearchPane(Vertical):
     def compose(self) -> ComposeResult:
         yield SearchInput(
             self.history,
-            placeholder=interface_line(
-                _('words "a phrase" prefix* lang:ar · F1 help'), self.mode, self.harakat
-            ),
+            placeholder=interface_line(placeholder_text(), self.mode, self.harakat),
             id="query",
         )
         yield Static("", id="preview")
@@ -101,6 +104,15 @@ class SearchPane(Vertical):
     @property
     def input(self) -> SearchInput:
         return self.query_one(SearchInput)
+
+    def on_resize(self) -> None:
+        if interface_rtl():  # right-aligned, cut at its logical end: its start stays in view
+            box = self.input
+            width = max(1, box.content_region.width - 1)
+            line = fit_line(
+                placeholder_text(), width, language="ar", mode=self.mode, harakat=self.harakat
+            )
+            box.placeholder = " " * line.indent + line.text
 
     def on_mount(self) -> None:
         # Moving the caret (Home, arrows) changes which part of a long query is previewed.
