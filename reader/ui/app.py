@@ -102,45 +102,45 @@ class NewsReaderApp(App[int]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         main = self.main
-
-        def keys(binding_id: str) -> str:
-            return key_display(self, binding_id)
-
-        def command(title: str, help: str, callback: Any) -> SystemCommand:
+        harakat = self.session.settings.harakat
+        # (title, what it does, the binding whose keys it names, the action)
+        commands = [
+            (_("Help"), _("Keys and the search language ({keys})"), "app.help", self.action_help),
+            (
+                _("Toggle unread only"),
+                _("Show only unread articles ({keys})"),
+                "app.unread",
+                main.action_toggle_unread_only,
+            ),
+            (
+                _("Toggle result order"),
+                _("Sort results by relevance or date ({keys})"),
+                "app.sort",
+                main.action_toggle_sort,
+            ),
+            (_("Rebuild search index"), _("Reindex every article"), None, main.action_reindex),
+            (
+                _("Refresh feeds"),
+                _("Fetch every subscription ({keys})"),
+                "app.refresh",
+                main.action_refresh_feeds,
+            ),
+            (
+                _("Pick a source"),
+                _("Show one source's articles ({keys})"),
+                "app.sources",
+                main.action_pick_source,
+            ),
+        ]
+        for title, help, binding_id, callback in commands:
+            if binding_id is not None:
+                help = help.format(keys=key_display(self, binding_id))
             # Drawn as the interface's other strings are (shaped, visual order in Arabic).
-            harakat = self.session.settings.harakat
-            return SystemCommand(
+            yield SystemCommand(
                 interface_line(title, self.mode, harakat),
                 interface_line(help, self.mode, harakat),
                 callback,
             )
-
-        yield command(
-            _("Help"),
-            _("Keys and the search language ({keys})").format(keys=keys("app.help")),
-            self.action_help,
-        )
-        yield command(
-            _("Toggle unread only"),
-            _("Show only unread articles ({keys})").format(keys=keys("app.unread")),
-            main.action_toggle_unread_only,
-        )
-        yield command(
-            _("Toggle result order"),
-            _("Sort results by relevance or date ({keys})").format(keys=keys("app.sort")),
-            main.action_toggle_sort,
-        )
-        yield command(_("Rebuild search index"), _("Reindex every article"), main.action_reindex)
-        yield command(
-            _("Refresh feeds"),
-            _("Fetch every subscription ({keys})").format(keys=keys("app.refresh")),
-            main.action_refresh_feeds,
-        )
-        yield command(
-            _("Pick a source"),
-            _("Show one source's articles ({keys})").format(keys=keys("app.sources")),
-            main.action_pick_source,
-        )
 
 
 def run_app(session: Session) -> int:
