@@ -12,8 +12,14 @@ import platformdirs
 
 HOME_ENV = "NEWSREADER_HOME"
 BIDI_ENV = "NEWSREADER_BIDI"
+LANG_ENV = "NEWSREADER_LANG"
 BIDI_MODES = ("auto", "app", "terminal")
 HARAKAT_MODES = ("keep", "drop")
+UI_LANGUAGES = ("en", "ar")
+DIGITS = ("latin", "arabic-indic")
+# Where the locale names the language, most specific first (POSIX); LANGUAGE, GNU's list of
+# preferences, counts only when a real locale is set ("C" means untranslated).
+_LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
 # One key as Textual names it: modifiers, then a character or a key name ("ctrl+r", "R",
 # "question_mark", "?", "f5"). A binding's keys are separated by commas.
 _KEY = re.compile(r"^((ctrl|shift|alt|meta|super|hyper)\+)*([^\s,+]|[a-z][a-z0-9_]*)$")
@@ -29,6 +35,8 @@ class Settings:
 
     bidi: str = "auto"
     harakat: str = "keep"
+    ui_language: str = "en"  # load_settings: the locale's language when nothing sets it
+    digits: str = "latin"  # how the interface writes numbers: latin | arabic-indic
     # The article list shows one row per story (near-identical articles from several
     # sources), and reading one article of a story marks the story read.
     # Off until the list shows stories (the UI half of issue 12): when on, imports and
@@ -45,6 +53,12 @@ class Settings:
             raise ConfigError(
                 f"harakat must be one of {', '.join(HARAKAT_MODES)}, not {self.harakat!r}"
             )
+        if self.ui_language not in UI_LANGUAGES:
+            raise ConfigError(
+                f"ui_language must be one of {', '.join(UI_LANGUAGES)}, not {self.ui_language!r}"
+            )
+        if self.digits not in DIGITS:
+            raise ConfigError(f"digits must be one of {', '.join(DIGITS)}, not {self.digits!r}")
         for binding_id, keys in self.keymap:
             if not all(_KEY.match(key.strip()) for key in keys.split(",")):
                 raise ConfigError(
@@ -93,16 +107,24 @@ def library_home(cli_home: str | os.PathLike[str] | None = None) -> Library:
     return Library(Path(platformdirs.user_data_dir("newsreader", appauthor=False)))
 
 
-def load_settings(library: Library, cli_bidi: str | None = None) -> Settings:
-    """Settings file, then $NEWSREADER_BIDI, then `--bidi`: later ones win."""
-    settings = Settings()
+def load_settings(
+    library: Library,
+    cli_bidi: str | None = None,
+    cli_lang: str | None = None,
+    environ: dict[str, str] | None = None,
+) -> Settings:
+    """Settings file, then $NEWSREADER_BIDI / $NEWSREADER_LANG, then `--bidi` / `--lang`:
+    later ones win. Without any of them the interface speaks the locale's language."""
+    env = os.environ if environ is None else environ
+    settings = Settings(ui_language=locale_language(env))
     path = library.settings_file
     if path.exists():
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             raise ConfigError(f"{path}: {error}; fix or delete the file") from error
-        known = {k: str(v) for k, v in data.items() if k in ("bidi", "harakat")}
+        words = ("bidi", "harakat", "ui_language", "digits")
+        known = {k: str(v) for k, v in data.items() if k in words}
         settings = replace(settings, **known, keymap=_keymap(data.get("keymap", {})))
         if "group_stories" in data:
             if not isinstance(data["group_stories"], bool):
@@ -110,12 +132,35 @@ def load_settings(library: Library, cli_bidi: str | None = None) -> Settings:
                     f"{path}: group_stories must be true or false, not {data['group_stories']!r}"
                 )
             settings = replace(settings, group_stories=data["group_stories"])
-    env_bidi = os.environ.get(BIDI_ENV)
+        try:
+            settings.validated()
+        except ConfigError as error:
+            raise ConfigError(f"{path}: {error}") from None
+    env_bidi = env.get(BIDI_ENV)
     if env_bidi:
         settings = replace(settings, bidi=env_bidi.strip().lower())
+    env_lang = env.get(LANG_ENV)
+    if env_lang:
+        settings = replace(settings, ui_language=env_lang.strip().lower())
+        try:
+            settings.validated()
+        except ConfigError as error:
+            raise ConfigError(f"${LANG_ENV}: {error}") from None
     if cli_bidi:
         settings = replace(settings, bidi=cli_bidi)
+    if cli_lang:
+        settings = replace(settings, ui_language=cli_lang)
     return settings.validated()
+
+
+def locale_language(environ: dict[str, str] | None = None) -> str:
+    """ "ar" when the locale is Arabic (LC_ALL, LC_MESSAGES, LANG, then LANGUAGE), else "en"."""
+    env = os.environ if environ is None else environ
+    locale = next((env[name] for name in _LOCALE_VARIABLES if env.get(name)), "")
+    if locale.split(".")[0] in ("", "C", "POSIX"):
+        return "en"
+    preferred = (env.get("LANGUAGE") or "").split(":")[0] or locale
+    return "ar" if preferred.lower().startswith("ar") else "en"
 
 
 def _keymap(table: object, prefix: str = "") -> tuple[tuple[str, str], ...]:

@@ -15,6 +15,7 @@ import sys
 import tempfile
 import zipfile
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -97,6 +98,10 @@ async def main() -> None:
         await capture(session, "list-and-reading-pane", english)
         await capture(session, "arabic-edition", arabic)
         await capture(session, "arabic-search-results", search)
+        english_interface = session.settings
+        session.settings = replace(english_interface, ui_language="ar")
+        await capture(session, "arabic-interface", arabic)
+        session.settings = english_interface
         session.close()
 
 

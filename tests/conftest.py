@@ -17,11 +17,18 @@ def _deterministic(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Tem
     monkeypatch.setenv("TZ", "UTC")
     monkeypatch.setenv("LC_ALL", "C.UTF-8")
     monkeypatch.delenv("NEWSREADER_BIDI", raising=False)
+    monkeypatch.delenv("NEWSREADER_LANG", raising=False)
+    monkeypatch.delenv("LANGUAGE", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
     monkeypatch.delenv("VTE_VERSION", raising=False)
     monkeypatch.delenv("MLTERM", raising=False)
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("NEWSREADER_HOME", str(home))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "xdg"))
+    yield
+    from reader.text.i18n import use_language
+
+    use_language("en")  # a test that spoke Arabic leaves the interface as it found it
 
 
 @pytest.fixture

@@ -11,17 +11,17 @@ from __future__ import annotations
 import argparse
 import errno
 import sqlite3
-import sys
 from collections.abc import Callable
 from typing import Any
 
 from reader import __version__
 from reader.cli import feeds, library, maintenance
-from reader.cli.common import CliError
-from reader.config import BIDI_MODES, ConfigError, library_home, load_settings
+from reader.cli.common import CliError, error_line, say, set_terminal_layout
+from reader.config import BIDI_MODES, UI_LANGUAGES, ConfigError, library_home, load_settings
 from reader.session import Session
 from reader.store import StoreError
 from reader.store.health import describe_database_error
+from reader.text.i18n import _, use_language
 
 __all__ = ["AppLauncher", "CliError", "build_parser", "run"]
 
@@ -46,6 +46,13 @@ class _Parser(argparse.ArgumentParser):
             default=argparse.SUPPRESS,
             help="who lays out right-to-left text: "
             "app, terminal, or auto (default; also $NEWSREADER_BIDI)",
+        )
+        self.add_argument(
+            "--lang",
+            choices=UI_LANGUAGES,
+            default=argparse.SUPPRESS,
+            help="the interface's language: en or ar (default: the locale's; also "
+            "$NEWSREADER_LANG)",
         )
 
 
@@ -72,19 +79,20 @@ def run(argv: list[str], *, app: AppLauncher | None = None, session: Session | N
     """
     parser = build_parser()
     args = parser.parse_args(argv)
-    if getattr(args, "width", None) is not None and args.width < 1:
-        parser.error("--width must be at least 1")
-    if getattr(args, "limit", None) is not None and args.limit < 1:
-        parser.error("--limit must be at least 1")
-    if args.func is None and app is None:
-        parser.error("a command is needed here (the app opens from the `newsreader` command)")
     opened: Session | None = None
     database: Any = session.library.database if session is not None else "of the library"
     try:
         if session is None:
             home = library_home(getattr(args, "home", None))
             database = home.database
-            session = opened = Session(home, load_settings(home, getattr(args, "bidi", None)))
+            settings = load_settings(home, getattr(args, "bidi", None), getattr(args, "lang", None))
+        else:
+            settings = session.settings
+        use_language(settings.ui_language, settings.digits)  # before any message
+        set_terminal_layout(settings)
+        _check_usage(parser, args, app)
+        if session is None:
+            session = opened = Session(home, settings)
             if not getattr(args, "raw", False):  # doctor and backup work on damaged files
                 session.ensure_seeded()  # a new library gets the bundled articles
         if args.func is None:
@@ -101,29 +109,41 @@ def run(argv: list[str], *, app: AppLauncher | None = None, session: Session | N
             opened.close()
 
 
+def _check_usage(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, app: AppLauncher | None
+) -> None:
+    if getattr(args, "width", None) is not None and args.width < 1:
+        parser.error(_("--width must be at least 1"))
+    if getattr(args, "limit", None) is not None and args.limit < 1:
+        parser.error(_("--limit must be at least 1"))
+    if args.func is None and app is None:
+        parser.error(_("a command is needed here (the app opens from the `newsreader` command)"))
+
+
 def _exit_status(error: BaseException, database: Any = "of the library") -> int | None:
     """The one place a failure becomes a message: `newsreader: error: …` on one line, and the
     exit status. None: not a failure we report (a bug, or an exit): it goes on up."""
     if isinstance(error, OverflowError):
-        print("newsreader: error: a number given is too large", file=sys.stderr)
+        error_line(_("a number given is too large"))
         return 2
     if isinstance(error, KeyboardInterrupt):
-        print("newsreader: interrupted", file=sys.stderr)
+        say(_("interrupted"))
         return 130
     if isinstance(error, BrokenPipeError):
         return 0
     if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
         where = f" ({error.filename})" if error.filename else ""
-        print(
-            f"newsreader: error: the disk is full{where}; what was stored before is kept: "
-            "free some space and try again",
-            file=sys.stderr,
+        error_line(
+            _(
+                "the disk is full{where}; what was stored before is kept: "
+                "free some space and try again"
+            ).format(where=where)
         )
         return 1
     if isinstance(error, sqlite3.Error):
         # A database failure after opening (damage found by a query, a full disk, a
         # read-only file): said once, in words, with what to do.
-        print(f"newsreader: error: {describe_database_error(error, database)}", file=sys.stderr)
+        error_line(describe_database_error(error, database))
         return 1
     if not isinstance(error, CliError | ConfigError | StoreError | OSError):
         if not isinstance(error, Exception):
@@ -132,9 +152,5 @@ def _exit_status(error: BaseException, database: Any = "of the library") -> int 
 
         if not isinstance(error, SearchError):
             return None
-    print(f"newsreader: error: {_one_line(str(error))}", file=sys.stderr)
+    error_line(str(error))
     return 1
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())

@@ -6,7 +6,11 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
+
+from reader.config import Settings, resolve_bidi_mode
+from reader.text.i18n import N_, _, interface_line
+from reader.text.plural import counted
 
 if TYPE_CHECKING:
     from reader.session import IndexSync, Session
@@ -22,18 +26,49 @@ def file_error(error: OSError) -> CliError:
     return CliError(f"{where}{error.strerror or error}")
 
 
+# How messages are drawn on a terminal: (bidi mode, harakat), set by `run`.
+_layout: tuple[str, str] = ("terminal", "keep")
+
+
+def set_terminal_layout(settings: Settings) -> None:
+    global _layout
+    _layout = (resolve_bidi_mode(settings.bidi), settings.harakat)
+
+
+def terminal_line(text: str, stream: TextIO) -> str:
+    """`text` as a terminal shows it: in an Arabic interface on a terminal, laid out as the
+    `bidi` setting says (shaped, in visual order); piped, logical text for scripts."""
+    if not stream.isatty():
+        return text
+    return interface_line(text, *_layout)
+
+
+def _stderr(line: str) -> None:
+    print(terminal_line(line, sys.stderr), file=sys.stderr)
+
+
 def say(message: str) -> None:
     """A line on stderr about one item (a query, a feed), the command going on."""
-    print(f"newsreader: {message}", file=sys.stderr)
+    _stderr(f"newsreader: {message}")
 
 
 def note(message: str) -> None:
     """Something the user should know that is not a failure."""
-    say(f"note: {message}")
+    say(_("note: {message}").format(message=message))
+
+
+def error_line(message: str) -> None:
+    """A failure, on one line: `newsreader: error: …`."""
+    say(_("error: {message}").format(message=" ".join(message.split())))
+
+
+def failed_line(what: str, reason: str) -> None:
+    """One item (a file, a feed) that failed while the command goes on."""
+    _stderr(_("failed: {what}: {reason}").format(what=what, reason=reason))
 
 
 # -- progress on stderr -------------------------------------------------------------------
-_PHASES = {"feeds": "Feeds", "full_text": "Full text"}
+_PHASES = {"feeds": N_("Feeds"), "full_text": N_("Full text")}
 
 
 class ProgressDisplay:
@@ -52,7 +87,8 @@ class ProgressDisplay:
         self._step(self._label, done, total)
 
     def event(self, event: Any) -> None:
-        self._step(_PHASES.get(event.phase, event.phase), event.done, event.total, event.label)
+        phase = _PHASES.get(event.phase)
+        self._step(_(phase) if phase else event.phase, event.done, event.total, event.label)
 
     def _step(self, task: str, done: int, total: int, label: str = "") -> None:
         if not self._live:
@@ -125,16 +161,18 @@ def sync_index(session: Session, *, rebuild: bool = False) -> IndexSync:
 
     def label() -> str:
         if rebuild or session.index.status(session.store).needs_rebuild:
-            return "Rebuilding index"
-        return "Indexing"
+            return _("Rebuilding index")
+        return _("Indexing")
 
     with progress(label) as update:
         synced = session.sync_index(update, rebuild=rebuild)
     if synced.repaired:
         from reader.text.sanitize import clean_line
 
-        note(
-            f"the search index was rebuilt from the library ({synced.indexed} articles): "
-            + clean_line(synced.repaired)
+        rebuilt = counted(
+            synced.indexed,
+            "the search index was rebuilt from the library ({count} article)",
+            "the search index was rebuilt from the library ({count} articles)",
         )
+        note(f"{rebuilt}: {clean_line(synced.repaired)}")
     return synced

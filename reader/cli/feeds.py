@@ -18,6 +18,7 @@ from reader.cli.common import CliError, ProgressDisplay, file_error, note, progr
 from reader.models import Feed
 from reader.session import Session
 from reader.store import Store
+from reader.text.i18n import _, ngettext, number
 from reader.text.plural import counted
 
 if TYPE_CHECKING:
@@ -146,11 +147,18 @@ def cmd_opml_import(args: argparse.Namespace, session: Session) -> int:
         raise CliError(f"{args.file}: {error}") from None
     for url, reason in report.skipped:
         say(f"skipped {url}: {reason}")
-    print(
-        f"subscribed to {counted(len(report.added), 'feed')}; "
-        f"{len(report.existing)} already subscribed"
-        + (f"; {len(report.skipped)} skipped" if report.skipped else "")
+    subscribed = counted(
+        len(report.added), "subscribed to {count} feed", "subscribed to {count} feeds"
     )
+    existing = number(len(report.existing), grouped=False)
+    summary = _("{subscribed}; {existing} already subscribed").format(
+        subscribed=subscribed, existing=existing
+    )
+    if report.skipped:
+        summary += _("; {skipped} skipped").format(
+            skipped=number(len(report.skipped), grouped=False)
+        )
+    print(summary)
     return 0
 
 
@@ -164,7 +172,14 @@ def cmd_opml_export(args: argparse.Namespace, session: Session) -> int:
             Path(args.file).write_text(text, encoding="utf-8")
         except OSError as error:
             raise file_error(error) from None
-        print(f"wrote {counted(len(feeds), 'subscription')} to {args.file}", file=sys.stderr)
+        wrote = ngettext(
+            "wrote {count} subscription to {file}",
+            "wrote {count} subscriptions to {file}",
+            len(feeds),
+        )
+        print(
+            wrote.format(count=number(len(feeds), grouped=False), file=args.file), file=sys.stderr
+        )
     else:
         sys.stdout.write(text)
     return 0
@@ -301,11 +316,12 @@ def _print_feeds(report: Any) -> None:
             print(f"failed     {label}: {error}")
             say(f"{clean_line(result.feed.url)}: {error}")
     summary = (
-        f"{counted(len(report.results), 'feed')}: {counts['ok']} ok, "
+        f"{counted(len(report.results), '{count} feed', '{count} feeds')}: {counts['ok']} ok, "
         f"{counts['unchanged']} unchanged, "
         f"{counts['failed']} failed"
         + (f", {counts['cancelled']} cancelled" if counts["cancelled"] else "")
-        + f"; {counted(report.added, 'new article')}, {report.updated} updated"
+        + f"; {counted(report.added, '{count} new article', '{count} new articles')}, "
+        f"{report.updated} updated"
     )
     print(summary, flush=True)
 

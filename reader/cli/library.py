@@ -11,10 +11,11 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from reader.cli.common import CliError, note, progress, say, sync_index
+from reader.cli.common import CliError, failed_line, note, progress, say, sync_index
 from reader.config import resolve_bidi_mode
 from reader.session import Session
 from reader.store import ListFilter
+from reader.text.i18n import _, ngettext, number
 from reader.text.plural import counted
 
 
@@ -118,22 +119,28 @@ def _sync_for_search(session: Session) -> bool:
     """Searches use the index as it is when another process is writing it (True then)."""
     synced = sync_index(session)
     if synced.locked:
-        note(f"{synced.note}; searching the index as it is")
+        note(_("{note}; searching the index as it is").format(note=synced.note))
     return synced.locked
 
 
 # -- commands -----------------------------------------------------------------------------
 def cmd_import(args: argparse.Namespace, session: Session) -> int:
-    with progress("Importing") as update:
-        report, _ = session.import_paths(args.paths, progress=lambda p: update(p.done, p.total))
-    print(
-        f"added {report.added}, duplicates {report.duplicates}, failed {len(report.failures)}"
-        + (f", skipped {report.skipped}" if report.skipped else "")
+    with progress(_("Importing")) as update:
+        report, _stored = session.import_paths(
+            args.paths, progress=lambda p: update(p.done, p.total)
+        )
+    summary = _("added {added}, duplicates {duplicates}, failed {failed}").format(
+        added=number(report.added, grouped=False),
+        duplicates=number(report.duplicates, grouped=False),
+        failed=number(len(report.failures), grouped=False),
     )
+    if report.skipped:
+        summary += _(", skipped {skipped}").format(skipped=number(report.skipped, grouped=False))
+    print(summary)
     if report.duplicates:
         print(_duplicates_line(report))
     for failure in report.failures:
-        print(f"failed: {failure.origin}: {failure.reason}", file=sys.stderr)
+        failed_line(failure.origin, failure.reason)
     for changed in report.notes:
         note(f"{changed.origin}: {changed.reason}")
     if report.stopped:
@@ -142,9 +149,14 @@ def cmd_import(args: argparse.Namespace, session: Session) -> int:
         reason = describe_database_error(
             sqlite3.OperationalError(report.stopped), session.library.database
         )
+        not_imported = counted(
+            report.not_imported, "{count} file not imported", "{count} files not imported"
+        )
         raise CliError(
-            f"import stopped: {reason}; {counted(report.not_imported, 'file')} not imported "
-            "(import them again: what is already stored counts as duplicates)"
+            _(
+                "import stopped: {reason}; {not_imported} (import them again: what is "
+                "already stored counts as duplicates)"
+            ).format(reason=reason, not_imported=not_imported)
         )
     if not args.no_index:  # also when nothing was added: an index left behind catches up
         _sync_for_search(session)
@@ -154,12 +166,14 @@ def cmd_import(args: argparse.Namespace, session: Session) -> int:
 def _duplicates_line(report: Any) -> str:
     """Why the duplicates were not stored again (each is in the library once)."""
     kinds = [
-        (report.same_guid, "same guid"),
-        (report.same_link, "same link"),
-        (report.same_text, "same title and text"),
+        (report.same_guid, _("same guid")),
+        (report.same_link, _("same link")),
+        (report.same_text, _("same title and text")),
     ]
-    parts = ", ".join(f"{count} {what}" for count, what in kinds if count)
-    return f"duplicates already in the library or repeated in the import, kept once: {parts}"
+    parts = _(", ").join(f"{number(count, grouped=False)} {what}" for count, what in kinds if count)
+    return _(
+        "duplicates already in the library or repeated in the import, kept once: {parts}"
+    ).format(parts=parts)
 
 
 def cmd_list(args: argparse.Namespace, session: Session) -> int:
@@ -245,11 +259,14 @@ def cmd_search(args: argparse.Namespace, session: Session) -> int:
             continue
         if results.partial and not partial_noted:
             partial_noted = True
-            note(f"{results.partial_note}, indexing…")
+            note(_("{partial}, indexing…").format(partial=results.partial_note))
         if args.json:
             print(json.dumps(_search_record(results), ensure_ascii=False), flush=True)
             continue
-        print(f"{counted(results.total, 'result')} for {query!r}", flush=True)
+        found = ngettext("{count} result for {query}", "{count} results for {query}", results.total)
+        print(
+            found.format(count=number(results.total, grouped=False), query=repr(query)), flush=True
+        )
         for hit in results.hits:
             date = _day(hit.published)
             title, source = draw(hit.title, hit.language), draw(hit.source or "-")
@@ -263,7 +280,7 @@ def cmd_show(args: argparse.Namespace, session: Session) -> int:
 
     article = session.store.get(args.id)
     if article is None:
-        raise CliError(f"no article with id {args.id}; `newsreader list` shows the ids")
+        raise CliError(_no_article(args.id))
     width = args.width or (shutil.get_terminal_size().columns if sys.stdout.isatty() else 80)
     view = layout_article(
         article,
@@ -277,9 +294,13 @@ def cmd_show(args: argparse.Namespace, session: Session) -> int:
     return 0
 
 
+def _no_article(article_id: int) -> str:
+    return _("no article with id {id}; `newsreader list` shows the ids").format(id=article_id)
+
+
 def cmd_related(args: argparse.Namespace, session: Session) -> int:
     if session.store.get(args.id) is None:
-        raise CliError(f"no article with id {args.id}; `newsreader list` shows the ids")
+        raise CliError(_no_article(args.id))
     _sync_for_search(session)
     related = session.related(args.id, limit=args.limit)
     draw = _drawer(session)
@@ -305,8 +326,8 @@ def cmd_related(args: argparse.Namespace, session: Session) -> int:
 
 def cmd_stories(args: argparse.Namespace, session: Session) -> int:
     if session.read_only:
-        raise CliError("the library is read-only, so its stories cannot be updated")
-    with progress("Grouping stories") as update:
+        raise CliError(_("the library is read-only, so its stories cannot be updated"))
+    with progress(_("Grouping stories")) as update:
         if args.rebuild:
             report = session.rebuild_stories(progress=update)
         else:
@@ -322,11 +343,19 @@ def cmd_stories(args: argparse.Namespace, session: Session) -> int:
     if args.json:
         print(json.dumps(record))
     else:
-        stories = counted(record["stories"], "story", "stories")
+        articles = counted(record["articles"], "{count} article", "{count} articles")
+        stories = counted(record["stories"], "{count} story", "{count} stories")
         print(
-            f"{counted(record['articles'], 'article')} in {stories}"
-            f" ({record['unread_stories']} unread); clustered {report.clustered} now, "
-            f"{report.joined} of them joined another article's story"
+            _(
+                "{articles} in {stories} ({unread} unread); clustered {clustered} now, "
+                "{joined} of them joined another article's story"
+            ).format(
+                articles=articles,
+                stories=stories,
+                unread=number(record["unread_stories"], grouped=False),
+                clustered=number(report.clustered, grouped=False),
+                joined=number(report.joined, grouped=False),
+            )
         )
     return 0
 
@@ -336,8 +365,12 @@ def cmd_reindex(args: argparse.Namespace, session: Session) -> int:
     if synced.locked:  # a rebuild that did not happen is a failure
         raise CliError(synced.note)
     status = session.index.status(session.store)
-    print(f"indexed {counted(status.doc_count, 'article')}")
+    print(_indexed(status.doc_count))
     return 0
+
+
+def _indexed(count: int) -> str:
+    return counted(count, "indexed {count} article", "indexed {count} articles")
 
 
 def cmd_index(args: argparse.Namespace, session: Session) -> int:
@@ -345,7 +378,7 @@ def cmd_index(args: argparse.Namespace, session: Session) -> int:
         synced = sync_index(session, rebuild=args.rebuild)
         if synced.locked:
             raise CliError(synced.note)
-        print(f"{synced.action.replace('_', ' ')}: indexed {counted(synced.indexed, 'article')}")
+        print(f"{synced.action.replace('_', ' ')}: {_indexed(synced.indexed)}")
         return 0
 
     def line(record: dict[str, Any]) -> None:

@@ -22,6 +22,7 @@ from reader.store.health import (
     is_read_only_fs,
     salvage,
 )
+from reader.text.i18n import _, ngettext, number, number_text
 from reader.text.plural import counted
 
 # Lock files of a library: the app's, and the index writer's two (ours and Whoosh's).
@@ -123,7 +124,13 @@ def _check_database(session: Session, report: _Report, want_salvage: bool, ro: b
     if busy:
         report.info(f"write-ahead log: {frames} frames, checkpoint blocked by another reader")
     else:
-        report.ok(f"write-ahead log checkpointed ({counted(written, 'page')} written back)")
+        report.ok(
+            counted(
+                written,
+                "write-ahead log checkpointed ({count} page written back)",
+                "write-ahead log checkpointed ({count} pages written back)",
+            )
+        )
     return True
 
 
@@ -161,9 +168,10 @@ def _salvage(session: Session, report: _Report, read_only: bool) -> bool:
     os.replace(new, database)
     lost = f"; tables that could not be read: {', '.join(result.lost_tables)}"
     report.fixed(
-        f"database: salvaged {counted(result.articles, 'article')} and "
-        f"{counted(result.feeds, 'feed')} into a new {database.name}; the damaged file is "
-        f"kept as {aside.name}" + (lost if result.lost_tables else "")
+        f"database: salvaged {counted(result.articles, '{count} article', '{count} articles')} "
+        f"and {counted(result.feeds, '{count} feed', '{count} feeds')} into a new "
+        f"{database.name}; the damaged file is kept as {aside.name}"
+        + (lost if result.lost_tables else "")
     )
     return True
 
@@ -231,7 +239,13 @@ def _check_index(session: Session, report: _Report) -> None:
         report.bad(f"the search index cannot be compared with the library: {error}")
         return
     if status.in_step:
-        report.ok(f"search index in step ({counted(status.doc_count, 'article')})")
+        report.ok(
+            counted(
+                status.doc_count,
+                "search index in step ({count} article)",
+                "search index in step ({count} articles)",
+            )
+        )
         return
     if session.read_only:
         report.bad(f"search index: {status.reason}; cannot update it, the library is read-only")
@@ -244,29 +258,52 @@ def _check_index(session: Session, report: _Report) -> None:
     if synced.locked:
         report.bad(f"search index: {status.reason}; {synced.note}")
     elif status.needs_rebuild:
-        report.fixed(
-            f"search index rebuilt ({counted(synced.indexed, 'article')}): {status.reason}"
+        rebuilt = counted(
+            synced.indexed,
+            "search index rebuilt ({count} article)",
+            "search index rebuilt ({count} articles)",
         )
+        report.fixed(f"{rebuilt}: {status.reason}")
     else:
-        report.fixed(f"search index caught up ({counted(synced.indexed, 'article')} indexed)")
+        report.fixed(
+            counted(
+                synced.indexed,
+                "search index caught up ({count} article indexed)",
+                "search index caught up ({count} articles indexed)",
+            )
+        )
 
 
 # -- backup -------------------------------------------------------------------------------
 def cmd_backup(args: argparse.Namespace, session: Session) -> int:
     database = session.library.database
     if not database.exists():
-        raise CliError(f"there is no library database at {database} to back up")
+        raise CliError(
+            _("there is no library database at {database} to back up").format(database=database)
+        )
     target = Path(args.path).expanduser()
     if target.resolve() == database.resolve():
-        raise CliError("the backup cannot be written over the library database itself")
+        raise CliError(_("the backup cannot be written over the library database itself"))
     try:
         result = backup(database, target, force=args.force)
     except FileExistsError as error:
-        raise CliError(f"{target} already exists; add --force to overwrite it") from error
+        raise CliError(
+            _("{target} already exists; add --force to overwrite it").format(target=target)
+        ) from error
     except IsADirectoryError as error:
-        raise CliError(f"{target} is a folder; give a file name") from error
+        raise CliError(_("{target} is a folder; give a file name").format(target=target)) from error
     except OSError as error:
         raise file_error(error) from error
     size = result.bytes / 1_000_000
-    print(f"backed up {counted(result.articles, 'article')} to {result.path} ({size:.1f} MB)")
+    backed_up = ngettext(
+        "backed up {count} article to {path} ({size} MB)",
+        "backed up {count} articles to {path} ({size} MB)",
+        result.articles,
+    )
+    size_text = number_text(f"{size:.1f}")
+    print(
+        backed_up.format(
+            count=number(result.articles, grouped=False), path=result.path, size=size_text
+        )
+    )
     return 0

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from functools import lru_cache
 
 from reader.models import Article
 from reader.text.body import TRANSLATION_LINK_LABELS
+from reader.text.i18n import N_, _, published_text
 from reader.text.layout import base_direction, cell_width, fit_line, layout_text, to_logical
 
 TITLE, META, LINK, BODY, BLANK = "title", "meta", "link", "body", "blank"
 RELATED = "related"  # a related story's title: opens it (`ViewLine.target`)
-RELATED_HEADING = "Related stories"
+RELATED_HEADING = N_("Related stories")
 MAX_RELATED = 5
 
 
@@ -120,7 +120,7 @@ def related_section(
     direction: an Arabic story under an English article is right-aligned, and so on."""
     if not items:
         return ()
-    heading = fit_line(RELATED_HEADING, width, mode=mode, harakat=harakat).text
+    heading = fit_line(_(RELATED_HEADING), width, mode=mode, harakat=harakat).text
     lines = [ViewLine("", 0, BLANK), ViewLine(heading, 0, TITLE)]
     for target, item in enumerate(items[:MAX_RELATED]):
         number = str(target + 1)
@@ -135,22 +135,9 @@ def related_section(
     return tuple(lines)
 
 
-def published_text(article: Article) -> str:
-    """The date as a reader wants it: the day, and the time (UTC) when the source gave one."""
-    return date_text(article.published)
-
-
-def date_text(when: datetime | None) -> str:
-    if when is None:
-        return "undated"
-    if (when.hour, when.minute, when.second) == (0, 0, 0):
-        return when.strftime("%Y-%m-%d")
-    return when.strftime("%Y-%m-%d %H:%M UTC")
-
-
 def meta_parts(article: Article) -> tuple[str, ...]:
     parts = [p for p in (article.source, article.author) if p]
-    parts.append(published_text(article))
+    parts.append(published_text(article.published))
     return tuple(parts)
 
 

@@ -1,13 +1,15 @@
-"""Counts in messages: "1 result", "2 results" (never "1 results"). English only, like the
-messages."""
+"""Counts in messages: "1 result", "2 results", and Arabic's six plural forms, through the
+catalog (`ngettext`); the number is written as the interface writes numbers."""
 
 from __future__ import annotations
+
+from reader.text.i18n import ngettext, number
 
 __all__ = ["counted"]
 
 
-def counted(count: int, singular: str, plural: str | None = None, *, grouped: bool = False) -> str:
-    """`count` and the noun in the right number: "1 feed", "0 feeds", "3 entries". With
-    `grouped`, thousands are separated ("12,400 results"), as the app shows counts."""
-    number = f"{count:,}" if grouped else str(count)
-    return f"{number} {singular if count == 1 else plural or singular + 's'}"
+def counted(count: int, singular: str, plural: str, *, grouped: bool = False) -> str:
+    """`singular`/`plural` are catalog messages holding `{count}`: "{count} feed",
+    "{count} feeds". With `grouped`, thousands are separated ("12,400 results"), as the app
+    shows counts."""
+    return ngettext(singular, plural, count).format(count=number(count, grouped=grouped))

@@ -10,10 +10,12 @@ from typing import Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.screen import Screen
 
-from reader.config import vte_explicit_mode
+from reader.config import resolve_bidi_mode, vte_explicit_mode
 from reader.session import Session
+from reader.text.i18n import _, interface_line, interface_lines, interface_rtl, use_language
 from reader.ui.help import HelpScreen
 from reader.ui.keys import Sections, check_keymap, key_display
 from reader.ui.reading_pane import ReadingPane
@@ -43,6 +45,9 @@ class NewsReaderApp(App[int]):
     def __init__(self, session: Session, *, index_in_background: bool = True) -> None:
         super().__init__()
         self.session = session
+        settings = session.settings
+        use_language(settings.ui_language, settings.digits)
+        self.mode = resolve_bidi_mode(settings.bidi)
         keymap = dict(session.settings.keymap)
         check_keymap(
             keymap, self.binding_sections()
@@ -73,44 +78,69 @@ class NewsReaderApp(App[int]):
         gc.freeze()
 
     def notify(self, message: str, **kwargs: Any) -> None:  # type: ignore[override]
-        """Notifications quote feed titles and server errors: never read them as markup."""
+        """Notifications quote feed titles and server errors: never read them as markup.
+        In an RTL interface they are laid out as article text is, in the toast's width."""
         kwargs.setdefault("markup", False)
+        if interface_rtl():
+            harakat = self.session.settings.harakat
+            width = max(10, min(60, self.size.width // 2) - 4)  # Toast: 60, at most 50%
+            message = "\n".join(interface_lines(message, width, self.mode, harakat))
+            if kwargs.get("title"):
+                kwargs["title"] = interface_line(kwargs["title"], self.mode, harakat)
         super().notify(message, **kwargs)
 
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """The header: in an RTL interface the subtitle (already laid out) reads after the
+        title, so to its left."""
+        if not interface_rtl() or not sub_title:
+            return super().format_title(title, sub_title)
+        return Content.assemble(Content(sub_title).stylize("dim"), (" — ", "dim"), title)
+
     def action_help(self) -> None:
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(self.mode, self.session.settings.harakat))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         main = self.main
-
-        def keys(binding_id: str) -> str:
-            return key_display(self, binding_id)
-
-        yield SystemCommand(
-            "Help", f"Keys and the search language ({keys('app.help')})", self.action_help
-        )
-        yield SystemCommand(
-            "Toggle unread only",
-            f"Show only unread articles ({keys('app.unread')})",
-            main.action_toggle_unread_only,
-        )
-        yield SystemCommand(
-            "Toggle result order",
-            f"Sort results by relevance or date ({keys('app.sort')})",
-            main.action_toggle_sort,
-        )
-        yield SystemCommand("Rebuild search index", "Reindex every article", main.action_reindex)
-        yield SystemCommand(
-            "Refresh feeds",
-            f"Fetch every subscription ({keys('app.refresh')})",
-            main.action_refresh_feeds,
-        )
-        yield SystemCommand(
-            "Pick a source",
-            f"Show one source's articles ({keys('app.sources')})",
-            main.action_pick_source,
-        )
+        harakat = self.session.settings.harakat
+        # (title, what it does, the binding whose keys it names, the action)
+        commands = [
+            (_("Help"), _("Keys and the search language ({keys})"), "app.help", self.action_help),
+            (
+                _("Toggle unread only"),
+                _("Show only unread articles ({keys})"),
+                "app.unread",
+                main.action_toggle_unread_only,
+            ),
+            (
+                _("Toggle result order"),
+                _("Sort results by relevance or date ({keys})"),
+                "app.sort",
+                main.action_toggle_sort,
+            ),
+            (_("Rebuild search index"), _("Reindex every article"), None, main.action_reindex),
+            (
+                _("Refresh feeds"),
+                _("Fetch every subscription ({keys})"),
+                "app.refresh",
+                main.action_refresh_feeds,
+            ),
+            (
+                _("Pick a source"),
+                _("Show one source's articles ({keys})"),
+                "app.sources",
+                main.action_pick_source,
+            ),
+        ]
+        for title, help, binding_id, callback in commands:
+            if binding_id is not None:
+                help = help.format(keys=key_display(self, binding_id))
+            # Drawn as the interface's other strings are (shaped, visual order in Arabic).
+            yield SystemCommand(
+                interface_line(title, self.mode, harakat),
+                interface_line(help, self.mode, harakat),
+                callback,
+            )
 
 
 def run_app(session: Session) -> int:

@@ -12,7 +12,8 @@ from textual.strip import Strip
 
 from reader.models import ArticleRow
 from reader.store import ListFilter, Store
-from reader.ui.rowlist import DATE_CELLS, RowList, short_date
+from reader.text.i18n import _
+from reader.ui.rowlist import RowList
 
 SOURCE_CELLS = 14
 
@@ -97,26 +98,36 @@ class ArticleList(RowList[ArticleRow]):
             return [self.fit([Segment("…")], width, base)]
         dim = self.style_for("rowlist--dim")
         mark = self.style_for("rowlist--mark")
-        articles, _, unread = self._stories.get(row.id, (1, 1, int(not row.read)))
+        articles, _stories_sources, unread_count = self._stories.get(
+            row.id, (1, 1, int(not row.read))
+        )
         if not self.list_filter.stories:
-            articles, unread = 1, int(not row.read)
-        more = f" +{articles - 1}" if articles > 1 else ""
-        marks = [
-            Segment("●" if unread else " ", mark),
-            Segment("★" if row.starred else " ", mark),
-            Segment(" "),
-        ]
+            articles, unread_count = 1, int(not row.read)
+        more = Segment(f" +{articles - 1}" if articles > 1 else "", mark)
+        unread = Segment("●" if unread_count else " ", mark)
+        starred = Segment("★" if row.starred else " ", mark)
         show_source = width >= 60
         show_date = width >= 40
-        tail_cells = (SOURCE_CELLS + 1 if show_source else 0) + (DATE_CELLS + 1 if show_date else 0)
-        title_cells = max(1, width - 3 - tail_cells - len(more))
-        title_style = self.style_for("rowlist--unread") if unread else None
-        title = self.column(row.title or "(untitled)", title_cells, row.language)
-        segments = [*marks, Segment(title, title_style)]
-        if more:
-            segments.append(Segment(more, mark))
+        date_cells = self.date_cells
+        tail_cells = (SOURCE_CELLS + 1 if show_source else 0) + (date_cells + 1 if show_date else 0)
+        title_cells = max(1, width - 3 - tail_cells - more.cell_length)
+        title_style = self.style_for("rowlist--unread") if unread_count else None
+        title = self.column(row.title or _("(untitled)"), title_cells, row.language)
+        source = self.column(row.source or "", SOURCE_CELLS)
+        if self.mirrored:  # date, source, title, marks: read from the right
+            segments = [
+                *([Segment(self.date_column(row.published) + " ", dim)] if show_date else []),
+                *([Segment(source + " ", dim)] if show_source else []),
+                more,
+                Segment(title, title_style),
+                Segment(" "),
+                starred,
+                unread,
+            ]
+            return [self.fit(segments, width, base)]
+        segments = [unread, starred, Segment(" "), Segment(title, title_style), more]
         if show_source:
-            segments.append(Segment(" " + self.column(row.source or "", SOURCE_CELLS), dim))
+            segments.append(Segment(" " + source, dim))
         if show_date:
-            segments.append(Segment(" " + short_date(row.published).rjust(DATE_CELLS), dim))
+            segments.append(Segment(" " + self.date_column(row.published), dim))
         return [self.fit(segments, width, base)]

@@ -4,6 +4,8 @@ Textual's `Footer` is a widget per key, and it mounts them all again whenever th
 moves (Enter, Escape, Tab, `/`), laying out the screen again: most of the cost of Enter
 at 120x36. This footer is one widget: it redraws one line, and only when the keys shown
 change. The keys, their order and their look are `Footer`'s; a click on a key presses it.
+In an RTL interface it reads from the right: the first key at the right edge, each key to the
+right of its description, the palette key at the left end.
 """
 
 from __future__ import annotations
@@ -15,6 +17,11 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual import events
 from textual.widget import Widget
+
+from reader.text.i18n import N_, _, interface_line, interface_rtl
+
+# The description of Textual's own key in the footer (the command palette's), for the catalog.
+TEXTUAL_DESCRIPTIONS = (N_("palette"),)
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -56,8 +63,11 @@ class KeyFooter(Widget, can_focus=False):
     KeyFooter > .key-footer--disabled { text-style: dim; }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, mode: str = "app", harakat: str = "keep", id: str | None = None) -> None:
         super().__init__(id=id)
+        self.mode = mode
+        self.harakat = harakat
+        self.mirrored = interface_rtl()
         self.keys: tuple[ShownKey, ...] = ()  # in order, left to right
         self.palette_key: ShownKey | None = None  # shown at the right end
         self._drawn_at: list[tuple[int, int, ShownKey]] = []  # cells of each key, as drawn
@@ -105,12 +115,21 @@ class KeyFooter(Widget, can_focus=False):
         if not key.enabled:
             dim = self.get_component_rich_style("key-footer--disabled", partial=True)
             key_style, description_style = key_style + dim, description_style + dim
+        description = _(key.description) if key.description else ""
+        if self.mirrored:
+            shown = interface_line(description, self.mode, self.harakat)
+            return Text.assemble(
+                (f" {shown}" if shown else "", description_style),
+                (f" {key.display} ", key_style),
+            )
         return Text.assemble(
             (f" {key.display} ", key_style),
-            (f"{key.description} " if key.description else "", description_style),
+            (f"{description} " if description else "", description_style),
         )
 
     def render(self) -> Text:
+        if self.mirrored:
+            return self._render_mirrored()
         line = Text(no_wrap=True, overflow="ellipsis", end="")
         drawn_at = []
         for key in self.keys:
@@ -125,6 +144,35 @@ class KeyFooter(Widget, can_focus=False):
                 line.append(" " * (room - line.cell_len))
                 drawn_at.append((line.cell_len, line.cell_len + palette.cell_len, self.palette_key))
                 line.append_text(palette)
+        self._drawn_at = drawn_at
+        return line
+
+    def _render_mirrored(self) -> Text:
+        """Keys from the right edge leftwards; those that do not fit are left out."""
+        width = self.size.width
+        labels: list[tuple[Text, ShownKey]] = []
+        used = 0
+        for key in self.keys:
+            label = self._label(key)
+            needed = label.cell_len + (1 if labels else 0)
+            if used + needed > width:
+                break
+            labels.append((label, key))
+            used += needed
+        line = Text(no_wrap=True, overflow="crop", end="")
+        drawn_at = []
+        if self.palette_key is not None:
+            palette = self._label(self.palette_key)
+            if palette.cell_len + 1 + used <= width:
+                drawn_at.append((0, palette.cell_len, self.palette_key))
+                line.append_text(palette)
+        line.append(" " * max(0, width - line.cell_len - used))
+        for position, (label, key) in enumerate(reversed(labels)):
+            if position:
+                line.append(" ")
+            start = line.cell_len
+            line.append_text(label)
+            drawn_at.append((start, line.cell_len, key))
         self._drawn_at = drawn_at
         return line
 

@@ -13,6 +13,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from reader.config import ConfigError
+from reader.text.i18n import _
 
 # Textual's own keys, which have no binding id (so they cannot be remapped) but belong in
 # the help: (keys, what they do).
@@ -64,7 +65,7 @@ def key_displays(app: App[object], binding: Binding) -> list[str]:
 
 def key_display(app: App[object], binding_id: str) -> str:
     """The keys of the binding `binding_id`, for a text such as "Sort results (o)"."""
-    for _, group in sections_of(app):
+    for _title, group in sections_of(app):
         for binding in group:
             if binding.id == binding_id:
                 return ", ".join(key_displays(app, binding))
@@ -72,16 +73,18 @@ def key_display(app: App[object], binding_id: str) -> str:
 
 
 def help_rows(app: App[object]) -> Iterable[tuple[str, str | None]]:
-    """(title, None) for a heading, then (keys, what they do) for each binding once."""
+    """(title, None) for a heading, then (keys, what they do) for each binding once, in the
+    interface's language."""
     seen: set[str] = set()
     for title, group in sections_of(app):
-        yield title, None
+        yield _(title), None
         for binding in group:
             what = binding.tooltip or binding.description
             ident = binding.id or binding.action
             if ident in seen or not what:
                 continue
             seen.add(ident)
-            yield " / ".join(key_displays(app, binding)), what
-    yield "Also", None
-    yield from TEXTUAL_KEYS
+            yield " / ".join(key_displays(app, binding)), _(what)
+    yield _("Also"), None
+    for keys, what in TEXTUAL_KEYS:
+        yield _(keys), _(what)

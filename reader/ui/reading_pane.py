@@ -34,6 +34,7 @@ from reader.text.article import (
     related_section,
     selected_text,
 )
+from reader.text.i18n import _, interface_line
 from reader.text.layout import cell_width
 from reader.ui.cells import styled_cells
 
@@ -193,7 +194,18 @@ class ReadingPane(ScrollView, can_focus=True):
             self._apply(None, ArticleView((), (), None))
         elif len(article.body) > BIG_ARTICLE_CHARS:
             # A huge article takes a moment to lay out: never make the keyboard wait for it.
-            self._apply(article, ArticleView((ViewLine("Laying out a long article…"),), (), None))
+            self._apply(
+                article,
+                ArticleView(
+                    (
+                        ViewLine(
+                            interface_line(_("Laying out a long article…"), self.mode, self.harakat)
+                        ),
+                    ),
+                    (),
+                    None,
+                ),
+            )
             self._layout_in_background(article, self._width)
         else:
             self._apply(article, self._layout(article, self._width))
@@ -351,7 +363,7 @@ class ReadingPane(ScrollView, can_focus=True):
     def action_next_match(self, step: int) -> None:
         lines = self.view.match_lines
         if not lines:
-            self.notify("No matches of the search in this article", severity="warning")
+            self.notify(_("No matches of the search in this article"), severity="warning")
             return
         self.current_match = (self.current_match + step) % len(lines)
         target = lines[self.current_match]
@@ -366,10 +378,10 @@ class ReadingPane(ScrollView, can_focus=True):
         if self.has_translation:
             self.post_message(self.OpenTranslation())
         else:
-            self.notify("This article has no other edition", severity="warning")
+            self.notify(_("This article has no other edition"), severity="warning")
 
     def action_copy(self) -> None:
         if self.article is not None:
             # The store holds logical text; presentation forms exist only on screen.
             self.app.copy_to_clipboard(f"{self.article.title}\n\n{self.article.body}")
-            self.notify("Article text copied")
+            self.notify(_("Article text copied"))

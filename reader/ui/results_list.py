@@ -14,9 +14,10 @@ from textual.worker import get_current_worker
 
 from reader.models import Hit
 from reader.search.snippets import fit_snippet
+from reader.text.i18n import _
 from reader.text.layout import fit_line
 from reader.ui.cells import styled_cells
-from reader.ui.rowlist import DATE_CELLS, RowList, short_date
+from reader.ui.rowlist import RowList
 
 
 class ResultsList(RowList[Hit]):
@@ -84,7 +85,11 @@ class ResultsList(RowList[Hit]):
         if event.generation != self._generation:
             return  # a failure of a list no longer shown
         self._loading.discard(event.page_no)
-        self.notify(f"Could not load more results: {event.message}", severity="error", markup=False)
+        self.notify(
+            _("Could not load more results: {error}").format(error=event.message),
+            severity="error",
+            markup=False,
+        )
 
     def on_results_list_page_loaded(self, event: PageLoaded) -> None:
         event.stop()
@@ -103,15 +108,15 @@ class ResultsList(RowList[Hit]):
         if row is None:
             return [self.fit([Segment(" …")], width, base), self.fit([], width, base)]
         dim = self.style_for("rowlist--dim")
-        title_cells = max(1, width - 2 - DATE_CELLS - 1)
-        first = [
-            Segment("  "),
-            Segment(
-                self.column(row.title or "(untitled)", title_cells, row.language),
-                self.style_for("rowlist--unread"),
-            ),
-            Segment(" " + short_date(row.published).rjust(DATE_CELLS), dim),
-        ]
+        title_cells = max(1, width - 2 - self.date_cells - 1)
+        title = Segment(
+            self.column(row.title or _("(untitled)"), title_cells, row.language),
+            self.style_for("rowlist--unread"),
+        )
+        if self.mirrored:  # the date on the left, the title on the right
+            first = [Segment(self.date_column(row.published) + " ", dim), title, Segment("  ")]
+        else:
+            first = [Segment("  "), title, Segment(" " + self.date_column(row.published), dim)]
         snippet_cells = max(1, width - 4)
         # Window the snippet here, where the width is known, so the first match shows whole.
         shown = fit_snippet(row.snippet, snippet_cells)
@@ -122,13 +127,12 @@ class ResultsList(RowList[Hit]):
             (a + snippet.indent, b + snippet.indent)
             for a, b in snippet.spans_to_cells(shown.highlights)
         ]
-        second = [
-            Segment("    "),
-            *styled_cells(
-                " " * snippet.indent + snippet.text,
-                marked,
-                dim,
-                self.style_for("rowlist--highlight"),
-            ),
-        ]
+        snippet_segments = styled_cells(
+            " " * snippet.indent + snippet.text, marked, dim, self.style_for("rowlist--highlight")
+        )
+        if self.mirrored:
+            padding = " " * (snippet_cells - snippet.indent - snippet.width)
+            second = [Segment(padding), *snippet_segments, Segment("    ")]
+        else:
+            second = [Segment("    "), *snippet_segments]
         return [self.fit(first, width, base), self.fit(second, width, base)]

@@ -21,16 +21,12 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from reader.text.i18n import date_cells, interface_line, interface_rtl, short_date
 from reader.text.layout import fit_line
 
 Row = TypeVar("Row")
 
 CACHED_PAGES = 32
-DATE_CELLS = 10
-
-
-def short_date(value: datetime | None) -> str:
-    return value.date().isoformat() if value else "undated"
 
 
 class RowList(ScrollView, Generic[Row], can_focus=True):
@@ -117,6 +113,9 @@ class RowList(ScrollView, Generic[Row], can_focus=True):
         super().__init__(id=id)
         self.mode = mode
         self.harakat = harakat
+        # In an RTL interface the columns run right to left: marks and title on the right.
+        self.mirrored = interface_rtl()
+        self.date_cells = date_cells()
         self.row_count = 0
         self._pages: OrderedDict[int, list[Row]] = OrderedDict()
         self._strips: OrderedDict[tuple[int, int, bool], list[Strip]] = OrderedDict()
@@ -205,6 +204,10 @@ class RowList(ScrollView, Generic[Row], can_focus=True):
         """`text` laid out in a column of `cells` cells: shaped, reordered, aligned, cut."""
         line = fit_line(text, cells, language=language, mode=self.mode, harakat=self.harakat)
         return " " * line.indent + line.text + " " * max(0, cells - line.indent - line.width)
+
+    def date_column(self, value: datetime | None) -> str:
+        """The date column: the day as the interface writes it, right-aligned."""
+        return interface_line(short_date(value), self.mode, self.harakat).rjust(self.date_cells)
 
     def fit(self, segments: list[Segment], width: int, style: Style) -> Strip:
         """A strip of exactly `width` cells, `style` under everything."""

@@ -19,10 +19,15 @@ from textual.widgets.input import Selection
 
 from reader.history import SearchHistory
 from reader.text.caret import CaretLine, caret_line
-from reader.text.layout import glyph_cells
+from reader.text.i18n import _, interface_line, interface_lines, interface_rtl, number
+from reader.text.layout import fit_line, glyph_cells
 from reader.text.plural import counted
 from reader.ui.cells import restyled_cells, styled_cells
 from reader.ui.state import IndexState
+
+
+def placeholder_text() -> str:
+    return _('words "a phrase" prefix* lang:ar · F1 help')
 
 
 class SearchInput(Input):
@@ -190,7 +195,7 @@ class SearchPane(Vertical):
             self.history,
             mode=self.mode,
             harakat=self.harakat,
-            placeholder='words "a phrase" prefix* lang:ar · F1 help',
+            placeholder=interface_line(placeholder_text(), self.mode, self.harakat),
             id="query",
         )
         yield Static("", id="status")
@@ -199,12 +204,22 @@ class SearchPane(Vertical):
     def input(self) -> SearchInput:
         return self.query_one(SearchInput)
 
+    def on_resize(self) -> None:
+        if interface_rtl():  # right-aligned, cut at its logical end: its start stays in view
+            box = self.input
+            width = max(1, box.content_region.width - 1)
+            line = fit_line(
+                placeholder_text(), width, language="ar", mode=self.mode, harakat=self.harakat
+            )
+            box.placeholder = " " * line.indent + line.text
+
     def watch_index_state(self, old: IndexState, new: IndexState) -> None:
         if self.input.value.strip():
             return  # the search's own status (and its note on a partial index) stays
         if new.phase == "indexing":
+            total = counted(new.total, "{count} article", "{count} articles", grouped=True)
             self.show_status(
-                f"Indexing {new.done:,} of {counted(new.total, 'article', grouped=True)}…"
+                _("Indexing {done} of {total}…").format(done=number(new.done), total=total)
             )
         elif old.busy and not new.busy:
             self.show_status("")
@@ -212,4 +227,7 @@ class SearchPane(Vertical):
     def show_status(self, message: str, *, error: bool = False) -> None:
         status = self.query_one("#status", Static)
         status.set_class(error, "error")
+        if interface_rtl():  # laid out (shaped, visual order, right-aligned) in its width
+            width = max(1, status.content_region.width or 40)
+            message = "\n".join(interface_lines(message, width, self.mode, self.harakat))
         status.update(Text(message))

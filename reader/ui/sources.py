@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from reader.text.i18n import _, interface_line, interface_rtl, number
 from reader.text.layout import fit_line
 
 ALL_SOURCES = "\x00all"  # an id no real source can have (sources are cleaned text)
@@ -44,15 +45,24 @@ class SourcePicker(ModalScreen[str | None]):
         self.harakat = harakat
 
     def compose(self) -> ComposeResult:
-        total_unread = sum(unread for _, _, unread in self.sources)
-        options = [Option(Text(f"All sources  ({total_unread:,} unread)"), id=ALL_SOURCES)]
+        total_unread = sum(unread for _name, _total, unread in self.sources)
+        every = _("All sources  ({unread} unread)").format(unread=number(total_unread))
+        options = [Option(Text(self._line(every)), id=ALL_SOURCES)]
+        mirrored = interface_rtl()
         for name, total, unread in self.sources:
             label = fit_line(name, 40, mode=self.mode, harakat=self.harakat)
             row = " " * label.indent + label.text + " " * max(0, 40 - label.indent - label.width)
-            options.append(Option(Text(f"{row} {unread:>6,} / {total:<6,}"), id=name))
+            counts = f"{number(unread):>6} / {number(total):<6}"
+            line = f"{counts} {row}" if mirrored else f"{row} {counts}"  # the name first
+            options.append(Option(Text(line), id=name))
         with Vertical():
-            yield Static("Show one source · unread / total · Enter picks, Esc closes")
+            yield Static(
+                self._line(_("Show one source · unread / total · Enter picks, Esc closes"))
+            )
             yield OptionList(*options)
+
+    def _line(self, text: str) -> str:
+        return interface_line(text, self.mode, self.harakat)
 
     def on_mount(self) -> None:
         picker = self.query_one(OptionList)

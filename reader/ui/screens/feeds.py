@@ -11,6 +11,7 @@ from textual import work
 from textual.message import Message
 from textual.worker import get_current_worker
 
+from reader.text.i18n import N_, _, number
 from reader.ui import messages as msg
 from reader.ui.state import Activity
 
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from reader.sources.refresh import RefreshReport
     from reader.ui.screens.main import MainScreen
 
-NO_FEEDS = (
+NO_FEEDS = N_(
     "No feeds yet. Subscribe with `newsreader feeds add URL` or `newsreader opml import FILE`."
 )
 
@@ -30,7 +31,7 @@ class FeedsMixin:
         self.has_feeds = bool(self.store.feeds())  # the CLI may have added one meanwhile
         self.refresh_bindings()
         if not self.has_feeds:
-            self.notify(NO_FEEDS, severity="warning")
+            self.notify(_(NO_FEEDS), severity="warning")
             return
         self.refresh_feeds()
 
@@ -54,8 +55,12 @@ class FeedsMixin:
     def on_feeds_progress(self: MainScreen, event: msg.FeedsProgress) -> None:
         progress = event.progress
         self.activity = Activity(progress.done, progress.total)
-        what = "Fetching feeds" if progress.phase == "feeds" else "Fetching full articles"
-        self.search_pane.show_status(f"{what}: {progress.done:,} of {progress.total:,}")
+        if progress.phase == "feeds":
+            what = _("Fetching feeds: {done} of {total}")
+        else:
+            what = _("Fetching full articles: {done} of {total}")
+        done, total = number(progress.done), number(progress.total)
+        self.search_pane.show_status(what.format(done=done, total=total))
 
     def on_articles_arrived(self: MainScreen, event: msg.ArticlesArrived) -> None:
         self.articles.reload(keep_id=self.current_id())
@@ -64,9 +69,13 @@ class FeedsMixin:
         """The feeds' news now; the full text (and the index) follow in the background."""
         report = event.report
         failed = report.failed
-        summary = f"Feeds refreshed: {report.added} new, {report.updated} updated"
-        if failed:
-            summary += f", {len(failed)} failed ({failed[0].label}: {failed[0].error})"
+        summary = _("Feeds refreshed: {added} new, {updated} updated").format(
+            added=number(report.added), updated=number(report.updated)
+        )
+        if failed:  # the feed's name and the server's words, as they are
+            summary += _(", {failed} failed ({feed}: {error})").format(
+                failed=number(len(failed)), feed=failed[0].label, error=failed[0].error
+            )
         self.notify(summary, severity="warning" if failed else "information", timeout=8)
 
     def on_feeds_done(self: MainScreen, event: msg.FeedsDone) -> None:

@@ -28,6 +28,7 @@ from reader.config import resolve_bidi_mode
 from reader.history import SearchHistory
 from reader.session import OpenedArticle, Session
 from reader.store import ListFilter
+from reader.text.i18n import _, interface_line, interface_rtl
 from reader.text.plural import counted
 from reader.ui import messages as msg
 from reader.ui.article_list import ArticleList
@@ -126,7 +127,8 @@ class MainScreen(FeedsMixin, IndexingMixin, RelatedMixin, StoriesMixin, Screen[N
     def compose(self) -> ComposeResult:
         shape = {"mode": self.mode, "harakat": self.harakat}
         yield Header(show_clock=False)
-        with Horizontal(id="main"):
+        # In an RTL interface the list is on the right (app.tcss docks it there).
+        with Horizontal(id="main", classes="rtl" if interface_rtl() else ""):
             with Vertical(id="left"):
                 yield SearchPane(self.history, **shape, id="search").data_bind(
                     MainScreen.index_state
@@ -138,7 +140,7 @@ class MainScreen(FeedsMixin, IndexingMixin, RelatedMixin, StoriesMixin, Screen[N
                     yield ResultsList(self._search_page, **shape, id="results")
                 yield ProgressBar(id="progress", show_eta=False)
             yield ReadingPane(**shape, id="reader").data_bind(MainScreen.opened, MainScreen.matcher)
-        yield KeyFooter()
+        yield KeyFooter(**shape)
 
     @property
     def articles(self) -> ArticleList:
@@ -171,9 +173,11 @@ class MainScreen(FeedsMixin, IndexingMixin, RelatedMixin, StoriesMixin, Screen[N
         self.owns_library = self.session.acquire_lock()
         if not self.owns_library:
             self.notify(
-                "Another newsreader is open on this library. This window reads and searches, "
-                "but leaves the search index to the other one.",
-                title="Read-only index",
+                _(
+                    "Another newsreader is open on this library. This window reads and "
+                    "searches, but leaves the search index to the other one."
+                ),
+                title=_("Read-only index"),
                 severity="warning",
                 timeout=8,
             )
@@ -204,12 +208,13 @@ class MainScreen(FeedsMixin, IndexingMixin, RelatedMixin, StoriesMixin, Screen[N
     def watch_listed(self, rows: int) -> None:
         list_filter = self.list_filter
         shown = self.stories_subtitle(rows) or (
-            f"{rows:,} unread"
+            counted(rows, "{count} unread", "{count} unread", grouped=True)
             if list_filter.unread_only
-            else counted(rows, "article", grouped=True)
+            else counted(rows, "{count} article", "{count} articles", grouped=True)
         )
-        where = f" from {list_filter.source}" if list_filter.source else ""
-        self.sub_title = f"{shown}{where}"
+        if list_filter.source:  # the source's name is the feed's: never looked up
+            shown = _("{shown} from {source}").format(shown=shown, source=list_filter.source)
+        self.sub_title = interface_line(shown, self.mode, self.harakat)
 
     def watch_activity(self, activity: Activity | None) -> None:
         bar = self.query_one("#progress", ProgressBar)
@@ -228,7 +233,9 @@ class MainScreen(FeedsMixin, IndexingMixin, RelatedMixin, StoriesMixin, Screen[N
             self.refresh_bindings()
 
     def watch_sort(self, sort: str) -> None:
-        self.notify(f"Results sorted by {sort}", timeout=2)
+        by_date = sort == "date"
+        sorted_by = _("Results sorted by date") if by_date else _("Results sorted by relevance")
+        self.notify(sorted_by, timeout=2)
         if self.search_pane.input.value.strip():
             self.run_search(self.search_pane.input.value)
 
@@ -243,7 +250,9 @@ class MainScreen(FeedsMixin, IndexingMixin, RelatedMixin, StoriesMixin, Screen[N
             # Damaged indexes are rebuilt by the catch-up itself: this is something else (a
             # full disk, a bug), which another rebuild would not mend.
             self.notify(
-                f"Indexing failed ({what}); searches use the index as it was.",
+                _("Indexing failed ({error}); searches use the index as it was.").format(
+                    error=what
+                ),
                 severity="error",
                 timeout=10,
             )
@@ -251,9 +260,11 @@ class MainScreen(FeedsMixin, IndexingMixin, RelatedMixin, StoriesMixin, Screen[N
         elif group == "feeds":
             self.activity = None
             self.search_pane.show_status("")
-            self.notify(f"Refreshing feeds failed ({what})", severity="error", timeout=10)
+            failed = _("Refreshing feeds failed ({error})").format(error=what)
+            self.notify(failed, severity="error", timeout=10)
         else:
-            self.notify(f"Something failed ({what})", severity="error", timeout=10)
+            failed = _("Something failed ({error})").format(error=what)
+            self.notify(failed, severity="error", timeout=10)
 
     # -- search ---------------------------------------------------------------------------
     def _search_page(self, query: str, offset: int, limit: int) -> Any:
@@ -298,9 +309,9 @@ class MainScreen(FeedsMixin, IndexingMixin, RelatedMixin, StoriesMixin, Screen[N
             message = msg.SearchFailed(query, str(error))
         except (IndexCorruptError, IndexNotReadyError):
             # The store is the truth: rebuild from it, then this search runs again.
-            message = msg.SearchFailed(query, "The search index is damaged.", damaged=True)
+            message = msg.SearchFailed(query, _("The search index is damaged."), damaged=True)
         except Exception as error:
-            message = msg.SearchFailed(query, f"Search failed: {error}")
+            message = msg.SearchFailed(query, _("Search failed: {error}").format(error=error))
         else:
             if results is None:  # a newer keystroke has its own search
                 return
@@ -311,12 +322,12 @@ class MainScreen(FeedsMixin, IndexingMixin, RelatedMixin, StoriesMixin, Screen[N
     def on_search_failed(self, event: msg.SearchFailed) -> None:
         message = event.message
         if event.damaged and self.owns_library:
-            self.search_pane.show_status("The search index needs rebuilding; rebuilding it now…")
+            self.search_pane.show_status(_("The search index needs rebuilding; rebuilding it now…"))
             if not self.index_state.busy:
                 self.catch_up_index()
             return
         if event.damaged:
-            message = (
+            message = _(
                 "The search index is being rebuilt by the other newsreader window; "
                 "try again when it finishes."
             )
@@ -329,15 +340,18 @@ class MainScreen(FeedsMixin, IndexingMixin, RelatedMixin, StoriesMixin, Screen[N
         results = event.results
         self.lists.current = "results"
         self.results.show(event.query, results.total, list(results.hits))
-        note = ""
+        found = counted(results.total, "{count} result", "{count} results", grouped=True)
+        if self.sort == "date":
+            status = _("{results}, by date").format(results=found)
+        else:
+            status = _("{results}, by relevance").format(results=found)
         if results.partial:  # e.g. "searched 16,200 of 100,000 articles, indexing…"
-            note = f"; {results.partial_note}" + (", indexing…" if self.index_state.busy else "")
+            status += f"; {results.partial_note}" + (
+                _(", indexing…") if self.index_state.busy else ""
+            )
         elif self.index_state.busy:
-            note = " (index still catching up)"
-        order = "by date" if self.sort == "date" else "by relevance"
-        self.search_pane.show_status(
-            f"{counted(results.total, 'result', grouped=True)}, {order}{note}"
-        )
+            status += _(" (index still catching up)")
+        self.search_pane.show_status(status)
         self.matcher = self._matcher(event.query)
         self.refresh_bindings()  # `n` applies now
 
@@ -446,7 +460,7 @@ class MainScreen(FeedsMixin, IndexingMixin, RelatedMixin, StoriesMixin, Screen[N
         if (article := self.session.toggle_star(article_id)) is not None:
             self.articles.refresh_article(article_id)
             self._refresh_open(article)
-            self.notify("Starred" if article.starred else "Unstarred", timeout=2)
+            self.notify(_("Starred") if article.starred else _("Unstarred"), timeout=2)
 
     def _refresh_open(self, article: Any) -> None:
         # Not re-laid out (the reading position stays): read and starred are not shown there.
@@ -456,7 +470,7 @@ class MainScreen(FeedsMixin, IndexingMixin, RelatedMixin, StoriesMixin, Screen[N
     def action_toggle_unread_only(self) -> None:
         unread_only = not self.list_filter.unread_only
         self.list_filter = replace(self.list_filter, unread_only=unread_only)
-        self.notify("Showing unread only" if unread_only else "Showing all", timeout=2)
+        self.notify(_("Showing unread only") if unread_only else _("Showing all"), timeout=2)
 
     def action_toggle_sort(self) -> None:
         self.sort = "date" if self.sort == "relevance" else "relevance"
@@ -486,6 +500,8 @@ class MainScreen(FeedsMixin, IndexingMixin, RelatedMixin, StoriesMixin, Screen[N
 
     def action_reindex(self) -> None:
         if not self.owns_library:
-            self.notify("Another newsreader owns the index; rebuild it there.", severity="warning")
+            self.notify(
+                _("Another newsreader owns the index; rebuild it there."), severity="warning"
+            )
             return
         self.catch_up_index(rebuild=True)

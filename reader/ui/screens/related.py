@@ -13,7 +13,8 @@ from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from reader.search.errors import SearchError
-from reader.text.article import MAX_RELATED, RelatedItem, date_text
+from reader.text.article import MAX_RELATED, RelatedItem
+from reader.text.i18n import published_text
 from reader.text.plural import counted
 from reader.ui import messages as msg
 from reader.ui.reading_pane import ReadingPane
@@ -27,9 +28,9 @@ SETTLE_SECONDS = 0.3  # an article open this long is being read, not passed over
 
 def related_item(story: RelatedStory) -> RelatedItem:
     meta = [story.source] if story.source else []
-    meta.append(date_text(story.published))
+    meta.append(published_text(story.published))
     if story.articles > 1:
-        meta.append(counted(story.articles, "article"))
+        meta.append(counted(story.articles, "{count} article", "{count} articles"))
     return RelatedItem(story.title, story.language, tuple(meta))
 
 

@@ -7,12 +7,13 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from reader.text.i18n import N_, _
 from reader.text.plural import counted
 
 if TYPE_CHECKING:
     from reader.ui.screens.main import MainScreen
 
-NOT_GROUPED = "Stories are not grouped: set group_stories = true in the settings file"
+NOT_GROUPED = N_("Stories are not grouped: set group_stories = true in the settings file")
 
 
 class StoriesMixin:
@@ -24,13 +25,13 @@ class StoriesMixin:
             self.fold_story()
             return
         if not current.stories:
-            self.notify(NOT_GROUPED, severity="warning")
+            self.notify(_(NOT_GROUPED), severity="warning")
             return
         row = self.articles.current
         if row is None:
             return
         if self.articles.story_size(row) < 2:
-            self.notify("No other source carries this story", timeout=3)
+            self.notify(_("No other source carries this story"), timeout=3)
             return
         self.list_filter = replace(current, stories=False, story=row.id)
         self.articles.focus()
@@ -43,9 +44,13 @@ class StoriesMixin:
         """The title bar's count when the list shows stories or one story, else None."""
         list_filter = self.list_filter
         if list_filter.story is not None:
-            return f"one story: {counted(rows, 'article')} (e or Esc: back to stories)"
+            return counted(
+                rows,
+                "one story: {count} article (e or Esc: back to stories)",
+                "one story: {count} articles (e or Esc: back to stories)",
+            )
+        if list_filter.unread_only and list_filter.stories:
+            return counted(rows, "{count} unread story", "{count} unread stories", grouped=True)
         if list_filter.stories:
-            noun = "unread story" if list_filter.unread_only else "story"
-            plural = "unread stories" if list_filter.unread_only else "stories"
-            return counted(rows, noun, plural, grouped=True)
+            return counted(rows, "{count} story", "{count} stories", grouped=True)
         return None

@@ -1,0 +1,127 @@
+"""The interface's language: settings, the locale default, the catalog, numbers and dates,
+and the command line in Arabic."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from reader.config import ConfigError, Library, load_settings, locale_language
+from reader.text.i18n import _, number, published_text, short_date, use_language
+from reader.text.plural import counted
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _catalog_script():
+    spec = importlib.util.spec_from_file_location("catalog", REPO / "scripts" / "catalog.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_language_from_file_then_environment_then_flag(monkeypatch, tmp_path: Path) -> None:
+    library = Library(tmp_path).ensure()
+    assert load_settings(library).ui_language == "en"
+    library.settings_file.write_text('ui_language = "ar"\ndigits = "arabic-indic"\n')
+    settings = load_settings(library)
+    assert (settings.ui_language, settings.digits) == ("ar", "arabic-indic")
+    monkeypatch.setenv("NEWSREADER_LANG", "en")
+    assert load_settings(library).ui_language == "en"
+    assert load_settings(library, cli_lang="ar").ui_language == "ar"
+
+
+def test_the_default_follows_the_locale(tmp_path: Path) -> None:
+    library = Library(tmp_path).ensure()
+    assert load_settings(library, environ={"LANG": "ar_EG.UTF-8"}).ui_language == "ar"
+    assert load_settings(library, environ={"LANG": "en_GB.UTF-8"}).ui_language == "en"
+    assert locale_language({"LC_ALL": "ar_SA.UTF-8", "LANG": "en_US.UTF-8"}) == "ar"
+    assert locale_language({"LC_ALL": "C.UTF-8", "LANGUAGE": "ar"}) == "en"  # C: untranslated
+    assert locale_language({"LANG": "en_US.UTF-8", "LANGUAGE": "ar:en"}) == "ar"
+    assert locale_language({}) == "en"
+    # The setting wins over the locale.
+    library.settings_file.write_text('ui_language = "en"\n')
+    assert load_settings(library, environ={"LANG": "ar_EG.UTF-8"}).ui_language == "en"
+
+
+def test_bad_language_and_digits_are_clear_errors(monkeypatch, tmp_path: Path) -> None:
+    library = Library(tmp_path).ensure()
+    monkeypatch.setenv("NEWSREADER_LANG", "fr")
+    with pytest.raises(ConfigError, match=r"NEWSREADER_LANG: ui_language must be one of en, ar"):
+        load_settings(library)
+    monkeypatch.delenv("NEWSREADER_LANG")
+    library.settings_file.write_text('digits = "roman"\n')
+    with pytest.raises(ConfigError, match=r"settings.toml: digits must be one of latin, arabic"):
+        load_settings(library)
+    library.settings_file.write_text('ui_language = "de"\n')
+    with pytest.raises(ConfigError, match="ui_language must be one of en, ar, not 'de'"):
+        load_settings(library)
+
+
+def test_arabic_counts_take_all_six_plural_forms() -> None:
+    use_language("ar")
+    forms = [counted(n, "{count} article", "{count} articles") for n in (0, 1, 2, 3, 11, 100)]
+    assert forms == ["لا مقالات", "مقالة واحدة", "مقالتان", "3 مقالات", "11 مقالة", "100 مقالة"]
+    use_language("en")
+    assert counted(1, "{count} article", "{count} articles") == "1 article"
+    assert counted(12400, "{count} result", "{count} results", grouped=True) == "12,400 results"
+
+
+def test_digits_and_arabic_month_names() -> None:
+    day = datetime(2014, 6, 10, tzinfo=UTC)
+    timed = datetime(2015, 7, 21, 10, 5, tzinfo=UTC)
+    use_language("ar", "latin")
+    assert short_date(day) == "10 يونيو 2014"
+    assert published_text(timed) == "21 يوليو 2015، الساعة 10:05 (UTC)"
+    assert short_date(None) == "بلا تاريخ"
+    use_language("ar", "arabic-indic")
+    assert short_date(day) == "١٠ يونيو ٢٠١٤"
+    assert number(12400) == "١٢٬٤٠٠"
+    assert counted(3, "{count} article", "{count} articles") == "٣ مقالات"
+    use_language("en")
+    assert (short_date(day), published_text(timed)) == ("2014-06-10", "2015-07-21 10:05 UTC")
+
+
+def test_every_marked_string_has_an_arabic_translation_and_the_mo_is_compiled() -> None:
+    pytest.importorskip("babel")
+    assert _catalog_script().problems("ar") == []
+
+
+def test_the_mo_in_the_package_loads() -> None:
+    use_language("ar")
+    assert _("Search") == "بحث"
+    assert _("Read") == "مقروء"
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "reader", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=None,
+        check=False,
+    )
+
+
+def test_the_command_line_speaks_arabic(monkeypatch) -> None:
+    monkeypatch.setenv("PYTHONPATH", str(REPO))
+    found = _cli("--lang", "ar", "search", "Iraq")
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.splitlines()[0] == "نتيجة واحدة للبحث عن 'Iraq'"
+    missing = _cli("show", "999", "--lang", "ar")
+    assert missing.returncode == 1
+    assert missing.stderr.strip() == (
+        "newsreader: خطأ: لا توجد مقالة بالمعرّف 999؛ يعرض الأمر `newsreader list` المعرّفات"
+    )
+    monkeypatch.setenv("NEWSREADER_LANG", "ar")
+    assert "للبحث عن" in _cli("search", "Iraq").stdout
+    english = _cli("--lang", "en", "show", "999")
+    assert english.stderr.strip() == (
+        "newsreader: error: no article with id 999; `newsreader list` shows the ids"
+    )
