@@ -291,3 +291,30 @@ def test_imports_do_not_cluster_while_grouping_is_off(tmp_path: Path) -> None:
     ).fetchone()[0]
     assert unclustered == session.store.count()
     session.close()
+
+
+def test_list_stories_prints_one_line_per_story(capsys, tmp_path: Path) -> None:
+    body = _story(8)
+    articles = [
+        {"title": "Summit opens", "source": "okaz", "url": "http://a.example/s",
+         "date": "2015-08-01 10:00:00", "content": body},
+        {"title": "Summit", "source": "alriyadh", "url": "http://b.example/s",
+         "date": "2015-08-01 11:00:00", "content": _edited(body)},
+        {"title": "Storm", "source": "alwatan", "url": "http://d.example/w",
+         "date": "2015-08-02 10:00:00", "content": _story(9)},
+    ]  # fmt: skip
+    path = tmp_path / "summit.json"
+    path.write_text(json.dumps(articles), encoding="utf-8")
+    assert run(["import", str(path)]) == 0
+    assert run(["stories"]) == 0
+    capsys.readouterr()
+    assert run(["list", "--stories", "--json"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    stories = {line["title"]: line for line in lines if line["source"] in {"okaz", "alwatan"}}
+    assert stories["Summit opens"]["story_articles"] == 2
+    assert stories["Summit opens"]["story_sources"] == 2
+    assert stories["Storm"]["story_articles"] == 1
+    assert not any(line["title"] == "Summit" for line in lines)  # shown once, under its lead
+    assert run(["list", "--stories"]) == 0
+    summit = next(line for line in capsys.readouterr().out.splitlines() if "Summit opens" in line)
+    assert summit.endswith("[okaz] +1")

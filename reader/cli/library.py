@@ -31,6 +31,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--limit", type=int, default=50)
     p.add_argument("--unread", action="store_true", help="unread articles only")
     p.add_argument("--starred", action="store_true", help="starred articles only")
+    p.add_argument(
+        "--stories",
+        action="store_true",
+        help="one line per story (its first article, +N for the others); see `stories`",
+    )
     p.set_defaults(func=cmd_list)
 
     p = sub.add_parser("search", help="search; QUERY '-' reads one query per line from stdin")
@@ -177,11 +182,15 @@ def _duplicates_line(report: Any) -> str:
 
 
 def cmd_list(args: argparse.Namespace, session: Session) -> int:
-    rows = session.store.page(
-        0, args.limit, ListFilter(unread_only=args.unread, starred_only=args.starred)
-    )
+    list_filter = ListFilter(unread_only=args.unread, starred_only=args.starred)
+    if args.stories:
+        stories = session.store.story_page(0, args.limit, list_filter)
+        listed = [(s.lead, s.articles, s.sources, s.unread > 0) for s in stories]
+    else:
+        rows = session.store.page(0, args.limit, list_filter)
+        listed = [(row, 1, 1, not row.read) for row in rows]
     draw = _drawer(session)
-    for row in rows:
+    for row, articles, sources, unread in listed:
         if args.json:
             record = {
                 "id": row.id,
@@ -189,15 +198,18 @@ def cmd_list(args: argparse.Namespace, session: Session) -> int:
                 "source": row.source,
                 "language": row.language,
                 "published": _iso(row.published),
-                "read": row.read,
+                "read": not unread,
                 "starred": row.starred,
             }
+            if args.stories:
+                record |= {"story_articles": articles, "story_sources": sources}
             print(json.dumps(record, ensure_ascii=False))
         else:
-            flags = ("N" if not row.read else " ") + ("*" if row.starred else " ")
+            flags = ("N" if unread else " ") + ("*" if row.starred else " ")
             date = _day(row.published)
             title, source = draw(row.title, row.language), draw(row.source or "-")
-            print(f"{row.id:>7} {flags} {date}  {title}  [{source}]")
+            more = f" +{articles - 1}" if articles > 1 else ""
+            print(f"{row.id:>7} {flags} {date}  {title}  [{source}]{more}")
     return 0
 
 
