@@ -193,3 +193,20 @@ def test_machine_readable_output_is_the_same_in_arabic(monkeypatch) -> None:
         assert arabic.returncode == english.returncode == 0, arabic.stderr
         assert arabic.stdout == english.stdout, command
     assert "2014-06-10" in _cli("--lang", "ar", "list").stdout  # ISO dates in the columns
+
+
+def test_database_errors_in_arabic() -> None:
+    import sqlite3
+
+    from reader.store.health import describe_database_error
+
+    full = sqlite3.OperationalError("database or disk is full")
+    use_language("ar")
+    assert describe_database_error(full, "/x/library.sqlite3") == (
+        "القرص الذي يحمل قاعدة بيانات المكتبة /x/library.sqlite3 ممتلئ (database or disk is "
+        "full)؛ وما خُزّن من قبل محفوظ: أفرغ بعض المساحة وحاول مرة أخرى"
+    )
+    damaged = describe_database_error(sqlite3.DatabaseError("file is not a database"), "/x")
+    assert "شغّل `newsreader doctor` لفحصها" in damaged
+    use_language("en")
+    assert describe_database_error(full, "/x").startswith("the disk holding the library database")
