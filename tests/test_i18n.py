@@ -125,3 +125,88 @@ def test_the_command_line_speaks_arabic(monkeypatch) -> None:
     assert english.stderr.strip() == (
         "newsreader: error: no article with id 999; `newsreader list` shows the ids"
     )
+
+
+def test_usage_and_help_in_arabic(monkeypatch) -> None:
+    monkeypatch.setenv("PYTHONPATH", str(REPO))
+    shown = _cli("--lang", "ar", "--help")
+    assert shown.returncode == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    assert lines[0].startswith("الاستخدام: newsreader [-h]")
+    assert "الخيارات:" in lines and "الأوامر:" in lines
+    assert "عرض رسالة المساعدة هذه ثم الخروج" in shown.stdout
+    assert "طباعة المقالات، الأحدث أولًا" in shown.stdout  # `list`
+    wrong = _cli("frob", "--lang", "ar")  # the language is known before the command is parsed
+    assert wrong.returncode == 2
+    assert wrong.stderr.startswith("الاستخدام: newsreader")
+    assert "newsreader: خطأ: الوسيط COMMAND: اختيار غير صالح: 'frob'" in wrong.stderr
+    english = _cli("--lang", "en", "--help")
+    assert english.stdout.startswith("usage: newsreader [-h]")
+    assert "show this help message and exit" in english.stdout
+
+
+def test_query_errors_in_arabic_and_json_stays_english(monkeypatch) -> None:
+    monkeypatch.setenv("PYTHONPATH", str(REPO))
+    bad = _cli("--lang", "ar", "search", "lang:xx")
+    assert bad.returncode == 1
+    assert bad.stderr.strip() == (
+        "newsreader: 'lang:xx': لغة غير معروفة “lang:xx”: استخدم lang:ar أو lang:en"
+    )
+    quote = _cli("--lang", "ar", "search", '"oil')
+    assert 'علامة اقتباس غير مغلقة: أضف " للإغلاق بعد “oil”' in quote.stderr
+    as_json = [_cli(*lang, "search", "--json", "lang:xx").stdout for lang in (["--lang", "ar"], [])]
+    assert as_json[0] == as_json[1]
+    assert "unknown language “lang:xx”: use lang:ar or lang:en" in as_json[0]
+
+
+def test_feeds_fetch_doctor_and_stats_in_arabic(monkeypatch) -> None:
+    monkeypatch.setenv("PYTHONPATH", str(REPO))
+    none = _cli("--lang", "ar", "feeds", "list")
+    assert none.returncode == 0
+    assert none.stderr.strip() == "لا توجد اشتراكات؛ أضف اشتراكًا بالأمر `newsreader feeds add URL`"
+    fetch = _cli("--lang", "ar", "fetch")
+    assert fetch.returncode == 1
+    assert fetch.stderr.strip().startswith("newsreader: خطأ: لا توجد اشتراكات؛")
+    assert _cli("reindex").returncode == 0  # a healthy library, its index built
+    doctor = _cli("--lang", "ar", "doctor")
+    assert doctor.returncode == 0, doctor.stderr
+    lines = doctor.stdout.splitlines()
+    assert lines[-1] == "المكتبة سليمة"
+    assert all(line.startswith("سليم  ") for line in lines[:-1])
+    assert "فهرس البحث مواكب للمكتبة (مقالتان)" in doctor.stdout
+    stats = _cli("--lang", "ar", "stats").stdout.splitlines()
+    assert [line.strip() for line in stats[:2]] == ["المقالات: 2", "غير المقروءة: 2"]
+    assert "الفهرس مواكب: نعم" in [line.strip() for line in stats]
+    english = _cli("stats").stdout.splitlines()
+    assert english[0] == "        articles: 2"
+
+
+def test_machine_readable_output_is_the_same_in_arabic(monkeypatch) -> None:
+    monkeypatch.setenv("PYTHONPATH", str(REPO))
+    for command in (
+        ["list", "--json"],
+        ["list"],
+        ["stats", "--json"],
+        ["search", "--json", "Iraq"],
+    ):
+        arabic, english = _cli("--lang", "ar", *command), _cli("--lang", "en", *command)
+        assert arabic.returncode == english.returncode == 0, arabic.stderr
+        assert arabic.stdout == english.stdout, command
+    assert "2014-06-10" in _cli("--lang", "ar", "list").stdout  # ISO dates in the columns
+
+
+def test_database_errors_in_arabic() -> None:
+    import sqlite3
+
+    from reader.store.health import describe_database_error
+
+    full = sqlite3.OperationalError("database or disk is full")
+    use_language("ar")
+    assert describe_database_error(full, "/x/library.sqlite3") == (
+        "القرص الذي يحمل قاعدة بيانات المكتبة /x/library.sqlite3 ممتلئ (database or disk is "
+        "full)؛ وما خُزّن من قبل محفوظ: أفرغ بعض المساحة وحاول مرة أخرى"
+    )
+    damaged = describe_database_error(sqlite3.DatabaseError("file is not a database"), "/x")
+    assert "شغّل `newsreader doctor` لفحصها" in damaged
+    use_language("en")
+    assert describe_database_error(full, "/x").startswith("the disk holding the library database")

@@ -16,6 +16,7 @@ from typing import Any
 
 from reader import __version__
 from reader.cli import feeds, library, maintenance
+from reader.cli.argparse_words import speak_argparse
 from reader.cli.common import CliError, error_line, say, set_terminal_layout
 from reader.config import BIDI_MODES, UI_LANGUAGES, ConfigError, library_home, load_settings
 from reader.session import Session
@@ -38,33 +39,43 @@ class _Parser(argparse.ArgumentParser):
         self.add_argument(
             "--home",
             default=argparse.SUPPRESS,
-            help="library folder (default: $NEWSREADER_HOME or the platform's user data folder)",
+            help=_("library folder (default: $NEWSREADER_HOME or the platform's user data folder)"),
         )
         self.add_argument(
             "--bidi",
             choices=BIDI_MODES,
             default=argparse.SUPPRESS,
-            help="who lays out right-to-left text: "
-            "app, terminal, or auto (default; also $NEWSREADER_BIDI)",
+            help=_(
+                "who lays out right-to-left text: "
+                "app, terminal, or auto (default; also $NEWSREADER_BIDI)"
+            ),
         )
         self.add_argument(
             "--lang",
             choices=UI_LANGUAGES,
             default=argparse.SUPPRESS,
-            help="the interface's language: en or ar (default: the locale's; also "
-            "$NEWSREADER_LANG)",
+            help=_(
+                "the interface's language: en or ar (default: the locale's; also $NEWSREADER_LANG)"
+            ),
         )
 
 
 def build_parser() -> argparse.ArgumentParser:
+    speak_argparse()
     parser = _Parser(
         prog="newsreader",
-        description="A terminal news reader for English and Arabic. Without a command, "
-        "opens the app.",
+        description=_(
+            "A terminal news reader for English and Arabic. Without a command, opens the app."
+        ),
     )
-    parser.add_argument("--version", action="version", version=f"newsreader {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"newsreader {__version__}",
+        help=_("show the program's version number and exit"),
+    )
     parser.set_defaults(func=None)  # no command: the app
-    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+    sub = parser.add_subparsers(title=_("commands"), metavar="COMMAND")
     library.register(sub)
     feeds.register(sub)
     maintenance.register(sub)
@@ -77,6 +88,7 @@ def run(argv: list[str], *, app: AppLauncher | None = None, session: Session | N
     Without a command, `app(session)` opens the app. `session`: run on this open session
     (its owner closes it) instead of opening the library that `--home` names.
     """
+    _speak_early(argv, session)  # argparse's help and errors are in the interface's language
     parser = build_parser()
     args = parser.parse_args(argv)
     opened: Session | None = None
@@ -107,6 +119,23 @@ def run(argv: list[str], *, app: AppLauncher | None = None, session: Session | N
     finally:
         if opened is not None:
             opened.close()
+
+
+def _speak_early(argv: list[str], session: Session | None) -> None:
+    """Take up the interface's language before the command line is parsed, so that `--help`
+    and usage errors speak it. Best effort: what fails here is reported after parsing."""
+    if session is not None:
+        use_language(session.settings.ui_language, session.settings.digits)
+        return
+    early = argparse.ArgumentParser(add_help=False, exit_on_error=False)
+    for option in ("--home", "--bidi", "--lang"):
+        early.add_argument(option)
+    try:
+        known, _rest = early.parse_known_args(argv)
+        settings = load_settings(library_home(known.home), known.bidi, known.lang)
+    except (argparse.ArgumentError, ConfigError, OSError, ValueError):
+        return
+    use_language(settings.ui_language, settings.digits)
 
 
 def _check_usage(

@@ -27,52 +27,54 @@ if TYPE_CHECKING:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add `feeds`, `opml` and `fetch` to the main command's subparsers."""
-    feeds = sub.add_parser("feeds", help="manage feed subscriptions")
-    feeds_sub = feeds.add_subparsers(title="feeds commands", metavar="COMMAND", required=True)
+    feeds = sub.add_parser("feeds", help=_("manage feed subscriptions"))
+    feeds_sub = feeds.add_subparsers(title=_("feeds commands"), metavar="COMMAND", required=True)
 
-    p = feeds_sub.add_parser("add", help="subscribe to an RSS or Atom feed")
+    p = feeds_sub.add_parser("add", help=_("subscribe to an RSS or Atom feed"))
     p.add_argument("url", metavar="URL")
-    p.add_argument("--title", help="name to show instead of the feed's own title")
-    p.add_argument("--category", help='folder, "/" separates levels (e.g. "News/World")')
+    p.add_argument("--title", help=_("name to show instead of the feed's own title"))
+    p.add_argument("--category", help=_('folder, "/" separates levels (e.g. "News/World")'))
     p.set_defaults(func=cmd_feeds_add)
 
-    p = feeds_sub.add_parser("list", help="print subscriptions")
-    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p = feeds_sub.add_parser("list", help=_("print subscriptions"))
+    p.add_argument("--json", action="store_true", help=_("one JSON object per line"))
     p.set_defaults(func=cmd_feeds_list)
 
-    p = feeds_sub.add_parser("remove", help="unsubscribe (articles already fetched are kept)")
+    p = feeds_sub.add_parser("remove", help=_("unsubscribe (articles already fetched are kept)"))
     p.add_argument("feed", metavar="URL|ID")
     p.set_defaults(func=cmd_feeds_remove)
 
-    opml = sub.add_parser("opml", help="import or export subscriptions as OPML")
-    opml_sub = opml.add_subparsers(title="opml commands", metavar="COMMAND", required=True)
-    p = opml_sub.add_parser("import", help="subscribe to every feed in an OPML file")
-    p.add_argument("file", metavar="FILE", help="OPML file ('-' reads stdin)")
+    opml = sub.add_parser("opml", help=_("import or export subscriptions as OPML"))
+    opml_sub = opml.add_subparsers(title=_("opml commands"), metavar="COMMAND", required=True)
+    p = opml_sub.add_parser("import", help=_("subscribe to every feed in an OPML file"))
+    p.add_argument("file", metavar="FILE", help=_("OPML file ('-' reads stdin)"))
     p.set_defaults(func=cmd_opml_import)
-    p = opml_sub.add_parser("export", help="write subscriptions as OPML 2.0")
-    p.add_argument("file", metavar="FILE", nargs="?", help="output file (default: stdout)")
+    p = opml_sub.add_parser("export", help=_("write subscriptions as OPML 2.0"))
+    p.add_argument("file", metavar="FILE", nargs="?", help=_("output file (default: stdout)"))
     p.set_defaults(func=cmd_opml_export)
 
-    p = sub.add_parser("fetch", help="refresh feeds (all when none is named)")
+    p = sub.add_parser("fetch", help=_("refresh feeds (all when none is named)"))
     p.add_argument("feeds", metavar="URL|ID", nargs="*")
     p.add_argument(
         "--no-full-text",
         action="store_true",
-        help="do not fetch linked pages for summary-only entries",
+        help=_("do not fetch linked pages for summary-only entries"),
     )
-    p.add_argument("--workers", type=int, default=8, help="feeds fetched at once (default 8)")
+    p.add_argument("--workers", type=int, default=8, help=_("feeds fetched at once (default 8)"))
     p.add_argument(
-        "--timeout", type=float, default=20.0, help="connect and read timeout in seconds"
+        "--timeout", type=float, default=20.0, help=_("connect and read timeout in seconds")
     )
     p.add_argument(
         "--full-text-seconds",
         type=float,
         default=60.0,
         metavar="SECONDS",
-        help="time for fetching linked pages once the feeds are done (default 60, 0: no "
-        "limit); pages not reached wait for the next fetch",
+        help=_(
+            "time for fetching linked pages once the feeds are done (default 60, 0: no "
+            "limit); pages not reached wait for the next fetch"
+        ),
     )
-    p.add_argument("--no-index", action="store_true", help="do not update the search index")
+    p.add_argument("--no-index", action="store_true", help=_("do not update the search index"))
     p.set_defaults(func=cmd_fetch)
 
 
@@ -86,7 +88,9 @@ def _find_feed(store: Store, key: str) -> Feed:
     for feed in feeds:
         if feed.url == key.strip():
             return feed
-    raise CliError(f"no subscription {key!r}; `newsreader feeds list` shows them")
+    raise CliError(
+        _("no subscription {key}; `newsreader feeds list` shows them").format(key=repr(key))
+    )
 
 
 def cmd_feeds_add(args: argparse.Namespace, session: Session) -> int:
@@ -97,15 +101,17 @@ def cmd_feeds_add(args: argparse.Namespace, session: Session) -> int:
     try:
         url = check_url(args.url)
     except FetchError as error:
-        raise CliError(f"cannot subscribe to {args.url!r}: {error}") from None
+        raise CliError(
+            _("cannot subscribe to {url}: {error}").format(url=repr(args.url), error=error)
+        ) from None
     existing = {feed.url for feed in store.feeds()}
     title = clean_line(args.title) if args.title else None
     category = clean_line(args.category) if args.category else None
     feed = store.add_feed(url, title or None, category or None)
-    verb = "already subscribed" if url in existing else "subscribed"
+    verb = _("already subscribed") if url in existing else _("subscribed")
     print(f"{verb}: {feed.id} {feed.url}" + (f" ({feed.title})" if feed.title else ""))
     if url not in existing:
-        print(f"run `newsreader fetch {feed.id}` to fetch it now")
+        print(_("run `newsreader fetch {id}` to fetch it now").format(id=feed.id))
     return 0
 
 
@@ -118,18 +124,22 @@ def cmd_feeds_list(args: argparse.Namespace, session: Session) -> int:
             print(json.dumps(record, ensure_ascii=False))
         return 0
     if not feeds:
-        print("no subscriptions; add one with `newsreader feeds add URL`", file=sys.stderr)
+        print(_("no subscriptions; add one with `newsreader feeds add URL`"), file=sys.stderr)
         return 0
     for feed in feeds:
         folder = f"[{feed.category}] " if feed.category else ""
-        print(f"{feed.id:>5}  {folder}{feed.title or '(untitled)'}  {feed.url}")
+        print(f"{feed.id:>5}  {folder}{feed.title or _('(untitled)')}  {feed.url}")
     return 0
 
 
 def cmd_feeds_remove(args: argparse.Namespace, session: Session) -> int:
     feed = _find_feed(session.store, args.feed)
     session.store.remove_feed(feed.id)
-    print(f"unsubscribed: {feed.id} {feed.url} (its articles stay in the library)")
+    print(
+        _("unsubscribed: {id} {url} (its articles stay in the library)").format(
+            id=feed.id, url=feed.url
+        )
+    )
     return 0
 
 
@@ -146,7 +156,7 @@ def cmd_opml_import(args: argparse.Namespace, session: Session) -> int:
     except OpmlError as error:
         raise CliError(f"{args.file}: {error}") from None
     for url, reason in report.skipped:
-        say(f"skipped {url}: {reason}")
+        say(_("skipped {url}: {reason}").format(url=url, reason=reason))
     subscribed = counted(
         len(report.added), "subscribed to {count} feed", "subscribed to {count} feeds"
     )
@@ -198,7 +208,7 @@ def _cancel_on_interrupt() -> Iterator[threading.Event]:
         if cancel.is_set():
             raise KeyboardInterrupt
         cancel.set()
-        print("\nnewsreader: stopping after the requests in flight…", file=sys.stderr)
+        print("\n" + _("newsreader: stopping after the requests in flight…"), file=sys.stderr)
 
     previous = signal.signal(signal.SIGINT, handle)
     try:
@@ -212,11 +222,11 @@ def _fetch_options(args: argparse.Namespace) -> RefreshOptions:
     from reader.sources.refresh import RefreshOptions
 
     if args.workers < 1:
-        raise CliError("--workers must be at least 1")
+        raise CliError(_("--workers must be at least 1"))
     if args.timeout <= 0:
-        raise CliError("--timeout must be positive")
+        raise CliError(_("--timeout must be positive"))
     if args.full_text_seconds < 0:
-        raise CliError("--full-text-seconds must not be negative")
+        raise CliError(_("--full-text-seconds must not be negative"))
     limits = FetchLimits()
     limits = replace(
         limits,
@@ -243,14 +253,20 @@ def cmd_fetch(args: argparse.Namespace, session: Session) -> int:
         chosen = store.feeds()
         if not chosen:
             raise CliError(
-                "no subscriptions; add one with `newsreader feeds add URL` "
-                "or `newsreader opml import FILE`"
+                _(
+                    "no subscriptions; add one with `newsreader feeds add URL` "
+                    "or `newsreader opml import FILE`"
+                )
             )
     with _cancel_on_interrupt() as cancel, progress(phases=True) as show:
         report, not_indexed = _refresh(session, chosen, options, show, cancel, not args.no_index)
     _print_full_text(report)
     if not_indexed:
-        note(f"search index not updated ({not_indexed}); it catches up at the next search")
+        note(
+            _("search index not updated ({reason}); it catches up at the next search").format(
+                reason=not_indexed
+            )
+        )
     return 1 if report.failed else 0
 
 
@@ -293,37 +309,61 @@ def _print_feeds(report: Any) -> None:
     from reader.text.sanitize import clean_line
 
     counts = {"ok": 0, "unchanged": 0, "failed": 0, "cancelled": 0}
+    # Translators: a fetch's verdict on each feed, printed in a column before the feed.
+    words = {
+        "ok": _("ok"),
+        "unchanged": _("unchanged"),
+        "cancelled": _("cancelled"),
+        "failed": _("failed"),
+    }
+    width = max(len(word) for word in words.values()) + 2
     for result in report.results:
         counts[result.status] += 1
         label = clean_line(result.label)
+        status = words.get(result.status, words["failed"]).ljust(width)
         if result.status == "ok":
-            detail = f"{result.added} new, {result.updated} updated"
-            if result.full_text_queued:
-                needs = "needs" if result.full_text_queued == 1 else "need"
-                detail += f", {result.full_text_queued} {needs} full text"
-            if result.skipped:
-                detail += (
-                    f", only the first {result.entries - result.skipped:,} of "
-                    f"{result.entries:,} entries read"
-                )
-            print(f"ok         {label}: {detail}")
+            print(f"{status}{label}: {_feed_detail(result)}")
         elif result.status == "unchanged":
-            print(f"unchanged  {label} (not modified)")
+            print(status + _("{feed} (not modified)").format(feed=label))
         elif result.status == "cancelled":
-            print(f"cancelled  {label}")
+            print(f"{status}{label}")
         else:
-            error = clean_line(result.error or "unknown error")
-            print(f"failed     {label}: {error}")
+            error = clean_line(result.error or _("unknown error"))
+            print(f"{status}{label}: {error}")
             say(f"{clean_line(result.feed.url)}: {error}")
-    summary = (
-        f"{counted(len(report.results), '{count} feed', '{count} feeds')}: {counts['ok']} ok, "
-        f"{counts['unchanged']} unchanged, "
-        f"{counts['failed']} failed"
-        + (f", {counts['cancelled']} cancelled" if counts["cancelled"] else "")
-        + f"; {counted(report.added, '{count} new article', '{count} new articles')}, "
-        f"{report.updated} updated"
+    summary = _("{feeds}: {ok} ok, {unchanged} unchanged, {failed} failed").format(
+        feeds=counted(len(report.results), "{count} feed", "{count} feeds"),
+        ok=number(counts["ok"], grouped=False),
+        unchanged=number(counts["unchanged"], grouped=False),
+        failed=number(counts["failed"], grouped=False),
+    )
+    if counts["cancelled"]:
+        summary += _(", {cancelled} cancelled").format(
+            cancelled=number(counts["cancelled"], grouped=False)
+        )
+    summary += _("; {new}, {updated} updated").format(
+        new=counted(report.added, "{count} new article", "{count} new articles"),
+        updated=number(report.updated, grouped=False),
     )
     print(summary, flush=True)
+
+
+def _feed_detail(result: Any) -> str:
+    """What a fetch brought from one feed: "3 new, 1 updated, 2 need full text"."""
+    detail = _("{added} new, {updated} updated").format(
+        added=number(result.added, grouped=False), updated=number(result.updated, grouped=False)
+    )
+    if result.full_text_queued:
+        detail += _(", {needs}").format(
+            needs=counted(
+                result.full_text_queued, "{count} needs full text", "{count} need full text"
+            )
+        )
+    if result.skipped:
+        detail += _(", only the first {read} of {entries} entries read").format(
+            read=number(result.entries - result.skipped), entries=number(result.entries)
+        )
+    return detail
 
 
 def _print_full_text(report: Any) -> None:

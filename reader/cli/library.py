@@ -15,76 +15,80 @@ from reader.cli.common import CliError, failed_line, note, progress, say, sync_i
 from reader.config import resolve_bidi_mode
 from reader.session import Session
 from reader.store import ListFilter
-from reader.text.i18n import _, ngettext, number
+from reader.text.i18n import N_, _, ngettext, number
 from reader.text.plural import counted
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the library's commands to the main command's subparsers."""
-    p = sub.add_parser("import", help="import text, JSON, JSON Lines, zip files or folders")
+    p = sub.add_parser("import", help=_("import text, JSON, JSON Lines, zip files or folders"))
     p.add_argument("paths", nargs="+", metavar="PATH")
-    p.add_argument("--no-index", action="store_true", help="do not update the search index")
+    p.add_argument("--no-index", action="store_true", help=_("do not update the search index"))
     p.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("list", help="print articles, newest first")
-    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p = sub.add_parser("list", help=_("print articles, newest first"))
+    p.add_argument("--json", action="store_true", help=_("one JSON object per line"))
     p.add_argument("--limit", type=int, default=50)
-    p.add_argument("--unread", action="store_true", help="unread articles only")
-    p.add_argument("--starred", action="store_true", help="starred articles only")
+    p.add_argument("--unread", action="store_true", help=_("unread articles only"))
+    p.add_argument("--starred", action="store_true", help=_("starred articles only"))
     p.add_argument(
         "--stories",
         action="store_true",
-        help="one line per story (its first article, +N for the others); see `stories`",
+        help=_("one line per story (its first article, +N for the others); see `stories`"),
     )
     p.set_defaults(func=cmd_list)
 
-    p = sub.add_parser("search", help="search; QUERY '-' reads one query per line from stdin")
+    p = sub.add_parser("search", help=_("search; QUERY '-' reads one query per line from stdin"))
     p.add_argument("query", metavar="QUERY")
-    p.add_argument("--json", action="store_true", help="one JSON object per query")
+    p.add_argument("--json", action="store_true", help=_("one JSON object per query"))
     p.add_argument("--limit", type=int, default=20)
     p.add_argument("--sort", choices=("relevance", "date"), default="relevance")
     p.set_defaults(func=cmd_search)
 
-    p = sub.add_parser("show", help="print an article laid out as the reading pane shows it")
+    p = sub.add_parser("show", help=_("print an article laid out as the reading pane shows it"))
     p.add_argument("id", type=int, metavar="ID")
-    p.add_argument("--width", type=int, help="width in cells (default: terminal or 80)")
+    p.add_argument("--width", type=int, help=_("width in cells (default: terminal or 80)"))
     p.set_defaults(func=cmd_show)
 
-    p = sub.add_parser("related", help="print other stories on an article's subject")
+    p = sub.add_parser("related", help=_("print other stories on an article's subject"))
     p.add_argument("id", type=int, metavar="ID")
-    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.add_argument("--json", action="store_true", help=_("one JSON object per line"))
     p.add_argument("--limit", type=int, default=5)
     p.set_defaults(func=cmd_related)
 
     p = sub.add_parser(
         "stories",
-        help="group near-identical articles from several sources into stories",
-        description="Cluster the articles not clustered yet (imports and refreshes do it "
-        "themselves; a library from before stories is clustered by its first import or "
-        "refresh, or by this command), then print how many stories the library holds.",
+        help=_("group near-identical articles from several sources into stories"),
+        description=_(
+            "Cluster the articles not clustered yet (imports and refreshes do it "
+            "themselves; a library from before stories is clustered by its first import or "
+            "refresh, or by this command), then print how many stories the library holds."
+        ),
     )
-    p.add_argument("--rebuild", action="store_true", help="forget every story and start over")
+    p.add_argument("--rebuild", action="store_true", help=_("forget every story and start over"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_stories)
 
-    p = sub.add_parser("reindex", help="rebuild the search index from the store")
+    p = sub.add_parser("reindex", help=_("rebuild the search index from the store"))
     p.set_defaults(func=cmd_reindex)
 
     p = sub.add_parser(
         "index",
-        help="bring the search index in step (what the app runs in the background)",
-        description="Index what changed, resuming an interrupted build (newest articles "
-        "first, searchable batch by batch). Safe to kill at any moment: the next run "
-        "resumes. With --progress json (for scripts and the app), stdout has one JSON "
-        'object a line: {"done": N, "total": N} as articles are indexed, {"committed": N} '
-        "when a batch is searchable, and last "
-        '{"result": {"action": ..., "indexed": N, "note": ...}}.',
+        help=_("bring the search index in step (what the app runs in the background)"),
+        description=_(
+            "Index what changed, resuming an interrupted build (newest articles "
+            "first, searchable batch by batch). Safe to kill at any moment: the next run "
+            "resumes. With --progress json (for scripts and the app), stdout has one JSON "
+            'object a line: {"done": N, "total": N} as articles are indexed, {"committed": N} '
+            "when a batch is searchable, and last "
+            '{"result": {"action": ..., "indexed": N, "note": ...}}.'
+        ),
     )
-    p.add_argument("--rebuild", action="store_true", help="clear the index and rebuild it")
+    p.add_argument("--rebuild", action="store_true", help=_("clear the index and rebuild it"))
     p.add_argument("--progress", choices=("bar", "json"), default="bar")
     p.set_defaults(func=cmd_index)
 
-    p = sub.add_parser("stats", help="counts, sizes and whether the index is in step")
+    p = sub.add_parser("stats", help=_("counts, sizes and whether the index is in step"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_stats)
 
@@ -261,7 +265,7 @@ def cmd_search(args: argparse.Namespace, session: Session) -> int:
             if args.json:
                 print(
                     json.dumps(
-                        {"query": query, "error": str(error), "total": 0, "hits": []},
+                        {"query": query, "error": error.english, "total": 0, "hits": []},
                         ensure_ascii=False,
                     ),
                     flush=True,
@@ -381,6 +385,9 @@ def cmd_reindex(args: argparse.Namespace, session: Session) -> int:
     return 0
 
 
+_ACTIONS = {"in_step": N_("in step"), "caught_up": N_("caught up"), "rebuilt": N_("rebuilt")}
+
+
 def _indexed(count: int) -> str:
     return counted(count, "indexed {count} article", "indexed {count} articles")
 
@@ -390,7 +397,8 @@ def cmd_index(args: argparse.Namespace, session: Session) -> int:
         synced = sync_index(session, rebuild=args.rebuild)
         if synced.locked:
             raise CliError(synced.note)
-        print(f"{synced.action.replace('_', ' ')}: {_indexed(synced.indexed)}")
+        action = _(_ACTIONS[synced.action]) if synced.action in _ACTIONS else synced.action
+        print(f"{action}: {_indexed(synced.indexed)}")
         return 0
 
     def line(record: dict[str, Any]) -> None:
@@ -434,6 +442,31 @@ def cmd_stats(args: argparse.Namespace, session: Session) -> int:
     if args.json:
         print(json.dumps(record, ensure_ascii=False))
         return 0
+    labels = {key: _(label) for key, label in _STAT_LABELS.items()}
+    width = max(16, *(len(label) for label in labels.values()))
     for key, value in record.items():
-        print(f"{key.replace('_', ' '):>16}: {value}")
+        shown: Any = value
+        if isinstance(value, bool):
+            shown = _(_BOOLEANS[value])
+        elif isinstance(value, int):
+            shown = number(value, grouped=False)
+        print(f"{labels.get(key, key.replace('_', ' ')):>{width}}: {shown}")
     return 0
+
+
+_BOOLEANS = {True: N_("True"), False: N_("False")}
+# The labels of `stats` (its --json keys stay as they are).
+_STAT_LABELS = {
+    "articles": N_("articles"),
+    "unread": N_("unread"),
+    "starred": N_("starred"),
+    "arabic": N_("arabic"),
+    "english": N_("english"),
+    "feeds": N_("feeds"),
+    "home": N_("home"),
+    "database_bytes": N_("database bytes"),
+    "index_bytes": N_("index bytes"),
+    "index_documents": N_("index documents"),
+    "index_in_step": N_("index in step"),
+    "index_note": N_("index note"),
+}

@@ -31,39 +31,49 @@ _INDEX_LOCKS = ("newsreader-writer.lock", "MAIN_WRITELOCK")
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "doctor", help="check the library (database, index, locks) and repair what can be"
+        "doctor", help=_("check the library (database, index, locks) and repair what can be")
     )
     p.add_argument(
         "--salvage",
         action="store_true",
-        help="when the database is damaged, copy what is readable into a new database, "
-        "keep the damaged file beside it, and use the new one",
+        help=_(
+            "when the database is damaged, copy what is readable into a new database, "
+            "keep the damaged file beside it, and use the new one"
+        ),
     )
     p.set_defaults(func=cmd_doctor, raw=True)
 
-    p = sub.add_parser("backup", help="write a consistent copy of the library database")
+    p = sub.add_parser("backup", help=_("write a consistent copy of the library database"))
     p.add_argument("path", metavar="PATH")
-    p.add_argument("--force", action="store_true", help="overwrite PATH if it exists")
+    p.add_argument("--force", action="store_true", help=_("overwrite PATH if it exists"))
     p.set_defaults(func=cmd_backup, raw=True)
 
 
 # -- doctor -------------------------------------------------------------------------------
 class _Report:
+    """The doctor's lines, each under its verdict in a column as wide as the widest."""
+
     def __init__(self) -> None:
         self.broken = False
+        # Translators: the doctor's verdicts, printed in a column before each line.
+        self._words = {"ok": _("ok"), "fixed": _("repaired"), "bad": _("broken"), "info": ""}
+        self._width = max(len(word) for word in self._words.values()) + 1
+
+    def _line(self, verdict: str, what: str) -> None:
+        print(f"{self._words[verdict].ljust(self._width)}{what}")
 
     def ok(self, what: str) -> None:
-        print(f"ok       {what}")
+        self._line("ok", what)
 
     def fixed(self, what: str) -> None:
-        print(f"repaired {what}")
+        self._line("fixed", what)
 
     def bad(self, what: str) -> None:
         self.broken = True
-        print(f"broken   {what}")
+        self._line("bad", what)
 
     def info(self, what: str) -> None:
-        print(f"         {what}")
+        self._line("info", what)
 
 
 def cmd_doctor(args: argparse.Namespace, session: Session) -> int:
@@ -72,39 +82,56 @@ def cmd_doctor(args: argparse.Namespace, session: Session) -> int:
     database = library.database
     read_only = is_read_only_fs(database)
     if read_only:
-        report.info(f"the library folder {library.home} is on a read-only file system")
+        report.info(
+            _("the library folder {home} is on a read-only file system").format(home=library.home)
+        )
 
     _check_locks(session, report, read_only)
     sound = _check_database(session, report, args.salvage, read_only)
     if sound:
         _check_index(session, report)
     else:
-        report.info("the search index is not checked while the database is damaged")
-    print("the library is healthy" if not report.broken else "the library needs attention")
+        report.info(_("the search index is not checked while the database is damaged"))
+    print(_("the library is healthy") if not report.broken else _("the library needs attention"))
     return 1 if report.broken else 0
 
 
 def _check_database(session: Session, report: _Report, want_salvage: bool, ro: bool) -> bool:
     database = session.library.database
     if not database.exists():
-        report.ok(f"database {database}: none yet (created at the first command)")
+        report.ok(
+            _("database {database}: none yet (created at the first command)").format(
+                database=database
+            )
+        )
         return True
     integrity = check_integrity(database, read_only=ro)
     if integrity.ok:
-        report.ok(f"database {database}: quick_check and integrity_check passed")
+        report.ok(
+            _("database {database}: quick_check and integrity_check passed").format(
+                database=database
+            )
+        )
     else:
         problems = integrity.problems
-        shown = "; ".join(problems[:3]) + (f" (and {len(problems) - 3} more)" * (len(problems) > 3))
-        damaged = f"database {database} is damaged: {shown}"
+        shown = "; ".join(problems[:3])
+        if len(problems) > 3:
+            more = number(len(problems) - 3, grouped=False)
+            shown += _(" (and {more} more)").format(more=more)
+        damaged = _("database {database} is damaged: {problems}").format(
+            database=database, problems=shown
+        )
         if want_salvage and not ro:
             report.info(damaged)
         else:
             report.bad(damaged)
         if not want_salvage:
             report.info(
-                "run `newsreader doctor --salvage` to copy every readable article into a new "
-                "database (the damaged file is kept), or restore a backup made with "
-                "`newsreader backup`"
+                _(
+                    "run `newsreader doctor --salvage` to copy every readable article into a "
+                    "new database (the damaged file is kept), or restore a backup made with "
+                    "`newsreader backup`"
+                )
             )
             return False
         return _salvage(session, report, ro)
@@ -114,15 +141,22 @@ def _check_database(session: Session, report: _Report, want_salvage: bool, ro: b
         report.bad(str(error))
         return False
     if store.read_only or ro:
-        report.info("the database is read-only: nothing can be repaired in it")
+        report.info(_("the database is read-only: nothing can be repaired in it"))
         return True
     try:
         busy, frames, written = checkpoint(database)
     except sqlite3.Error as error:
-        report.bad(f"write-ahead log checkpoint failed: {describe_database_error(error, database)}")
+        reason = describe_database_error(error, database)
+        report.bad(_("write-ahead log checkpoint failed: {reason}").format(reason=reason))
         return True
     if busy:
-        report.info(f"write-ahead log: {frames} frames, checkpoint blocked by another reader")
+        report.info(
+            counted(
+                frames,
+                "write-ahead log: {count} frame, checkpoint blocked by another reader",
+                "write-ahead log: {count} frames, checkpoint blocked by another reader",
+            )
+        )
     else:
         report.ok(
             counted(
@@ -137,7 +171,7 @@ def _check_database(session: Session, report: _Report, want_salvage: bool, ro: b
 def _salvage(session: Session, report: _Report, read_only: bool) -> bool:
     database = session.library.database
     if read_only:
-        report.bad("cannot salvage on a read-only file system")
+        report.bad(_("cannot salvage on a read-only file system"))
         return False
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     new = database.with_name(f"library.salvaged-{stamp}.sqlite3")
@@ -145,19 +179,23 @@ def _salvage(session: Session, report: _Report, read_only: bool) -> bool:
         result = salvage(database, new)
     except (sqlite3.Error, OSError, StoreError) as error:
         new.unlink(missing_ok=True)
-        report.bad(f"salvage failed: {error}")
+        report.bad(_("salvage failed: {error}").format(error=error))
         return False
     if result.articles == 0 and "articles" in result.lost_tables:
         new.unlink(missing_ok=True)
         report.bad(
-            "nothing could be salvaged (the file's first page, which lists its tables, is "
-            "unreadable); the damaged file is left as it is: restore a backup made with "
-            "`newsreader backup`"
+            _(
+                "nothing could be salvaged (the file's first page, which lists its tables, is "
+                "unreadable); the damaged file is left as it is: restore a backup made with "
+                "`newsreader backup`"
+            )
         )
         return False
     check = check_integrity(new)
     if not check.ok:
-        report.bad(f"the salvaged copy {new} is not sound either; restore a backup")
+        report.bad(
+            _("the salvaged copy {copy} is not sound either; restore a backup").format(copy=new)
+        )
         return False
     aside = database.with_name(f"library.damaged-{stamp}.sqlite3")
     os.replace(database, aside)
@@ -166,13 +204,19 @@ def _salvage(session: Session, report: _Report, read_only: bool) -> bool:
         if log.exists():
             os.replace(log, aside.with_name(aside.name + suffix))
     os.replace(new, database)
-    lost = f"; tables that could not be read: {', '.join(result.lost_tables)}"
-    report.fixed(
-        f"database: salvaged {counted(result.articles, '{count} article', '{count} articles')} "
-        f"and {counted(result.feeds, '{count} feed', '{count} feeds')} into a new "
-        f"{database.name}; the damaged file is kept as {aside.name}"
-        + (lost if result.lost_tables else "")
+    lost = _("; tables that could not be read: {tables}").format(
+        tables=", ".join(result.lost_tables)
     )
+    salvaged = _(
+        "database: salvaged {articles} and {feeds} into a new {database}; the damaged file "
+        "is kept as {aside}"
+    ).format(
+        articles=counted(result.articles, "{count} article", "{count} articles"),
+        feeds=counted(result.feeds, "{count} feed", "{count} feeds"),
+        database=database.name,
+        aside=aside.name,
+    )
+    report.fixed(salvaged + (lost if result.lost_tables else ""))
     return True
 
 
@@ -186,17 +230,29 @@ def _check_locks(session: Session, report: _Report, read_only: bool) -> None:
             continue
         pid = _pid_in(path)
         if _held(path):
-            who = f" (pid {pid})" if pid else ""
-            report.ok(f"lock {path.name} is held by a running newsreader{who}")
+            who = _(" (pid {pid})").format(pid=pid) if pid else ""
+            report.ok(
+                _("lock {lock} is held by a running newsreader{who}").format(
+                    lock=path.name, who=who
+                )
+            )
             continue
         if path != library.lock_file or pid is None or _alive(pid):
             continue
         if read_only:
-            report.info(f"stale lock {path} of dead process {pid} cannot be removed: read-only")
+            report.info(
+                _("stale lock {lock} of dead process {pid} cannot be removed: read-only").format(
+                    lock=path, pid=pid
+                )
+            )
             continue
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
-        report.fixed(f"removed the stale lock {path.name} of process {pid}, no longer running")
+        report.fixed(
+            _("removed the stale lock {lock} of process {pid}, no longer running").format(
+                lock=path.name, pid=pid
+            )
+        )
 
 
 def _held(path: Path) -> bool:
@@ -236,7 +292,9 @@ def _check_index(session: Session, report: _Report) -> None:
     try:
         status = session.index.status(session.store)
     except (sqlite3.Error, StoreError) as error:
-        report.bad(f"the search index cannot be compared with the library: {error}")
+        report.bad(
+            _("the search index cannot be compared with the library: {error}").format(error=error)
+        )
         return
     if status.in_step:
         report.ok(
@@ -248,15 +306,25 @@ def _check_index(session: Session, report: _Report) -> None:
         )
         return
     if session.read_only:
-        report.bad(f"search index: {status.reason}; cannot update it, the library is read-only")
+        report.bad(
+            _("search index: {reason}; cannot update it, the library is read-only").format(
+                reason=status.reason
+            )
+        )
         return
     try:
         synced = sync_index(session, rebuild=status.needs_rebuild)
     except OSError as error:
-        report.bad(f"search index: {status.reason}; updating it failed: {file_error(error)}")
+        report.bad(
+            _("search index: {reason}; updating it failed: {error}").format(
+                reason=status.reason, error=file_error(error)
+            )
+        )
         return
     if synced.locked:
-        report.bad(f"search index: {status.reason}; {synced.note}")
+        report.bad(
+            _("search index: {reason}; {note}").format(reason=status.reason, note=synced.note)
+        )
     elif status.needs_rebuild:
         rebuilt = counted(
             synced.indexed,

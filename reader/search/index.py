@@ -46,6 +46,7 @@ from reader.search.storage import (
     read_meta,
     writer_lock,
 )
+from reader.text.i18n import ngettext, number
 
 if TYPE_CHECKING:
     from reader.search.related import RelatedStory
@@ -105,7 +106,12 @@ class SearchResults:
         """e.g. "searched 16,200 of 100,000 articles"; empty when the index is complete."""
         if not self.partial:
             return ""
-        return f"searched {self.searched:,} of {self.library:,} articles"
+        searched = ngettext(
+            "searched {searched} of {count} article",
+            "searched {searched} of {count} articles",
+            self.library,
+        )
+        return searched.format(searched=number(self.searched), count=number(self.library))
 
 
 class SearchIndex:

@@ -52,6 +52,7 @@ from whoosh import query as wq
 from reader.search.analysis import BilingualAnalyzer, PlainAnalyzer
 from reader.search.query_syntax import Node, QueryError, excerpt, parse_syntax, quoted
 from reader.search.scoring import ExactPhrase
+from reader.text.i18n import N_
 
 __all__ = ["QUERY_HELP", "HighlightTerms", "ParsedQuery", "QueryError", "parse_query"]
 
@@ -174,13 +175,16 @@ class _Compiler:
         stem = text[:-1]
         if not text.endswith("*") or "*" in stem:
             raise QueryError(
-                f"{quoted(text)}: * is allowed only at the end of a word, as in econom*"
+                N_("{word}: * is allowed only at the end of a word, as in econom*"),
+                word=quoted(text),
             )
         analyzer = _PLAIN if fieldname == "source" else _ANALYZER
         forms = analyzer.prefix_terms(stem)
         if not forms or len(stem.strip()) < MIN_PREFIX or len(forms[0]) < MIN_PREFIX:
             raise QueryError(
-                f"{quoted(text)}: put at least {MIN_PREFIX} letters before * (too many words match)"
+                N_("{word}: put at least {letters} letters before * (too many words match)"),
+                word=quoted(text),
+                letters=MIN_PREFIX,
             )
         if positive:
             self.has_text = True
@@ -194,7 +198,11 @@ class _Compiler:
             return IS_VALUES[value.lower()]
         except KeyError:
             known = ", ".join(f"is:{v}" for v in IS_VALUES)
-            raise QueryError(f"unknown {quoted('is:' + value)}: use one of {known}") from None
+            raise QueryError(
+                N_("unknown {filter}: use one of {known}"),
+                filter=quoted("is:" + value),
+                known=known,
+            ) from None
 
     def _filter(self, node: Node, *, top: bool, include: bool = True) -> wq.Query | None:
         """Top-level filters are kept aside (applied as document sets, which is much
@@ -204,8 +212,11 @@ class _Compiler:
             flag, wanted = self._is_value(value)
             if not top:
                 raise QueryError(
-                    f"{quoted('is:' + value)} narrows the whole search, so it cannot be used "
-                    "inside OR, NOT or parentheses"
+                    N_(
+                        "{filter} narrows the whole search, so it cannot be used inside OR, NOT "
+                        "or parentheses"
+                    ),
+                    filter=quoted("is:" + value),
                 )
             self.flags.append((flag, wanted if include else not wanted))
             return None
@@ -213,7 +224,8 @@ class _Compiler:
             lang = value.lower()
             if lang not in LANGUAGES:
                 raise QueryError(
-                    f"unknown language {quoted('lang:' + value)}: use lang:ar or lang:en"
+                    N_("unknown language {filter}: use lang:ar or lang:en"),
+                    filter=quoted("lang:" + value),
                 )
             if top:
                 self.langs.append((lang, include))
@@ -240,15 +252,16 @@ def _parse_day(name: str, value: str) -> date:
         except ValueError:
             pass
     raise QueryError(
-        f"bad date {quoted(name + ':' + value)}: write a real day as YYYY-MM-DD, "
-        f"e.g. {name}:2015-07-25"
+        N_("bad date {filter}: write a real day as YYYY-MM-DD, e.g. {name}:2015-07-25"),
+        filter=quoted(name + ":" + value),
+        name=name,
     )
 
 
 def parse_query(text: str) -> ParsedQuery:
     """Parse the query language (see the module docstring). Raises QueryError."""
     if not text or not text.strip():
-        raise QueryError("empty query: type some words to search for")
+        raise QueryError(N_("empty query: type some words to search for"))
     node = parse_syntax(text)
     compiler = _Compiler()
     query = compiler.compile(node, top=True, positive=True)
@@ -256,16 +269,23 @@ def parse_query(text: str) -> ParsedQuery:
     filtered = filtered or compiler.until is not None
     if query is None and not filtered:
         raise QueryError(
-            f"nothing to search for in {quoted(excerpt(text, 0))}: the query has only very common "
-            "words (such as “the” or “في”), which are not indexed, or no letters or digits; "
-            "add a more specific word"
+            N_(
+                "nothing to search for in {part}: the query has only very common words (such "
+                "as “the” or “في”), which are not indexed, or no letters or digits; add a more "
+                "specific word"
+            ),
+            part=quoted(excerpt(text, 0)),
         )
     flags: dict[str, bool] = {}
     for flag, value in compiler.flags:
         if flags.get(flag, value) != value:
             raise QueryError(
-                f"the query asks for both {flag} and not {flag} articles "
-                f"({quoted(excerpt(text, 0))}): remove one of the is: filters"
+                N_(
+                    "the query asks for both {flag} and not {flag} articles ({part}): remove "
+                    "one of the is: filters"
+                ),
+                flag=flag,
+                part=quoted(excerpt(text, 0)),
             )
         flags[flag] = value
     highlight = HighlightTerms(

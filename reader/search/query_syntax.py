@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from reader.text.i18n import N_, _
+
 # Names that may stand before a colon: fields of the index schema, and filters.
 FIELD_NAMES = ("title", "source", "author")
 FILTER_NAMES = ("lang", "is", "after", "before")
@@ -30,7 +32,14 @@ _EXAMPLES = {
 
 
 class QueryError(ValueError):
-    """The query cannot be parsed; the message says what is wrong, for the user."""
+    """The query cannot be parsed; the message says what is wrong, for the user, in the
+    interface's language. `message` is a catalog message (marked with `N_`) with `{name}`
+    fields, filled with `fields` (parts of the query: never translated); `english` is the
+    message in English, for machine-readable output (`search --json`)."""
+
+    def __init__(self, message: str, **fields: object) -> None:
+        self.english = message.format(**fields)
+        super().__init__(_(message).format(**fields))
 
 
 def excerpt(text: str, start: int, end: int | None = None, width: int = 30) -> str:
@@ -83,8 +92,8 @@ def _lex(text: str) -> list[_Tok]:
         if c == "-" and text[i + 1 :].lstrip()[:1] in ("", ")"):
             # A minus with nothing after it ("oil -", "(gas -)") leaves out nothing.
             raise QueryError(
-                f"“-” needs a word right after it ({quoted(excerpt(text, max(0, i - 20)))}), as "
-                "in oil -gas; or remove the “-”"
+                N_("“-” needs a word right after it ({part}), as in oil -gas; or remove the “-”"),
+                part=quoted(excerpt(text, max(0, i - 20))),
             )
         if c in _QUOTES:
             i, tok = _phrase(text, i, None)
@@ -107,8 +116,9 @@ def _lex(text: str) -> list[_Tok]:
                 i += 1
             else:
                 raise QueryError(
-                    f"{quoted(word)} needs a value right after the colon, "
-                    f"as in {_EXAMPLES[fieldname]}"
+                    N_("{word} needs a value right after the colon, as in {example}"),
+                    word=quoted(word),
+                    example=_EXAMPLES[fieldname],
                 )
             continue
         if word in ("OR", "AND", "NOT"):
@@ -126,20 +136,38 @@ def _phrase(text: str, i: int, fieldname: str | None) -> tuple[int, _Tok]:
         rest = text[i + 1 :].strip()
         if rest:
             raise QueryError(
-                f"unclosed quote: add a closing {close} after {quoted(excerpt(rest, 0))}"
+                N_("unclosed quote: add a closing {close} after {part}"),
+                close=close,
+                part=quoted(excerpt(rest, 0)),
             )
         # The quote ends the query: name what comes before it ("a "b c" has one too many).
         raise QueryError(
-            f"unclosed quote: the {opening} at the end of {quoted(excerpt(text, max(0, i - 20)))} "
-            f"has no closing {close}; remove it, or put words after it and a closing {close}"
+            N_(
+                "unclosed quote: the {opening} at the end of {part} has no closing {close}; "
+                "remove it, or put words after it and a closing {close}"
+            ),
+            opening=opening,
+            part=quoted(excerpt(text, max(0, i - 20))),
+            close=close,
         )
     if not text[i + 1 : end].strip():
-        where = "at the start" if i == 0 else f"after {quoted(excerpt(text, max(0, i - 20), i))}"
         if not text[:i].strip():
-            where = "at the start"
+            raise QueryError(
+                N_(
+                    "empty phrase: nothing between the {opening} and {close} at the start; put "
+                    "words between them or remove them"
+                ),
+                opening=opening,
+                close=close,
+            )
         raise QueryError(
-            f"empty phrase: nothing between the {opening} and {close} {where}; put words "
-            "between them or remove them"
+            N_(
+                "empty phrase: nothing between the {opening} and {close} after {part}; put "
+                "words between them or remove them"
+            ),
+            opening=opening,
+            close=close,
+            part=quoted(excerpt(text, max(0, i - 20), i)),
         )
     if fieldname in FILTER_NAMES:  # is:"unread" is just is:unread
         return end + 1, _Tok("WORD", text[i + 1 : end].strip(), fieldname, i)
@@ -178,7 +206,7 @@ class _Parser:
         tok = self.peek()
         if tok is not None:
             # Only a stray ")" can stop the top-level expression early.
-            raise QueryError(self._unmatched(tok))
+            raise self._unmatched(tok)
         return node
 
     def or_expr(self, fieldname: str | None) -> Node:
@@ -194,52 +222,62 @@ class _Parser:
             if tok.kind == "AND":
                 self.take()
                 if not items:
-                    raise QueryError("AND needs a word before it")
+                    raise QueryError(N_("AND needs a word before it"))
                 nxt = self.peek()
                 if nxt is None or nxt.kind in ("OR", "AND", ")"):
-                    raise QueryError("AND needs a word after it")
+                    raise QueryError(N_("AND needs a word after it"))
                 continue
             items.append(self.unary(fieldname))
         if not items:
             tok = self.peek()
             if tok is None and self.i == 0:
-                raise QueryError("empty query: type some words to search for")
+                raise QueryError(N_("empty query: type some words to search for"))
             before = self.toks[self.i - 1] if self.i else None
             if tok is not None and tok.kind == ")" and self.groups == 0:
-                raise QueryError(self._unmatched(tok))
+                raise self._unmatched(tok)
             if before is not None and before.kind in ("(", "FIELD("):
                 if tok is not None and tok.kind == ")":
                     raise QueryError(
-                        f"empty parentheses {quoted(self._excerpt(before.at, tok.at + 1))}: put "
-                        "words inside or remove them"
+                        N_("empty parentheses {part}: put words inside or remove them"),
+                        part=quoted(self._excerpt(before.at, tok.at + 1)),
                     )
                 raise QueryError(
-                    f"unclosed parenthesis {quoted(self._excerpt(before.at))}: put words after the "
-                    "“(” and close it with a “)”"
+                    N_(
+                        "unclosed parenthesis {part}: put words after the “(” and close it "
+                        "with a “)”"
+                    ),
+                    part=quoted(self._excerpt(before.at)),
                 )
             if before is not None and before.kind in ("OR", "AND", "NOT", "NEG"):
                 raise QueryError(
-                    f"{_op_name(before.kind)} needs a word after it "
-                    f"({quoted(self._excerpt(max(0, before.at - 20)))})"
+                    N_("{operator} needs a word after it ({part})"),
+                    operator=_op_name(before.kind),
+                    part=quoted(self._excerpt(max(0, before.at - 20))),
                 )
-            raise QueryError(f"OR needs a word on each side ({quoted(self._excerpt(0))})")
+            raise QueryError(
+                N_("OR needs a word on each side ({part})"), part=quoted(self._excerpt(0))
+            )
         return items[0] if len(items) == 1 else Node("and", items)
 
     def _excerpt(self, start: int, end: int | None = None) -> str:
         return excerpt(self.text, start, end) or self.text.strip()[:30]
 
-    def _unmatched(self, tok: _Tok) -> str:
-        return (
-            f"unmatched “)” in {quoted(self._excerpt(max(0, tok.at - 20), tok.at + 1))}: remove it "
-            "or add a “(” before it"
+    def _unmatched(self, tok: _Tok) -> QueryError:
+        return QueryError(
+            N_("unmatched “)” in {part}: remove it or add a “(” before it"),
+            part=quoted(self._excerpt(max(0, tok.at - 20), tok.at + 1)),
         )
 
     def _nest(self, tok: _Tok) -> None:
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise QueryError(
-                f"too deeply nested at {quoted(self._excerpt(tok.at))}: use at most {MAX_DEPTH} "
-                "levels of parentheses and minus signs"
+                N_(
+                    "too deeply nested at {part}: use at most {depth} levels of parentheses "
+                    "and minus signs"
+                ),
+                part=quoted(self._excerpt(tok.at)),
+                depth=MAX_DEPTH,
             )
 
     def unary(self, fieldname: str | None) -> Node:
@@ -248,8 +286,9 @@ class _Parser:
             nxt = self.peek()
             if nxt is None or nxt.kind in ("OR", "AND", ")"):
                 raise QueryError(
-                    f"{_op_name(tok.kind)} needs a word after it "
-                    f"({quoted(self._excerpt(max(0, tok.at - 20)))})"
+                    N_("{operator} needs a word after it ({part})"),
+                    operator=_op_name(tok.kind),
+                    part=quoted(self._excerpt(max(0, tok.at - 20))),
                 )
             self._nest(tok)
             node = Node("not", [self.unary(fieldname)])
@@ -263,7 +302,8 @@ class _Parser:
             close = self.peek()
             if close is None or close.kind != ")":
                 raise QueryError(
-                    f"unclosed parenthesis {quoted(self._excerpt(tok.at))}: add a “)” after it"
+                    N_("unclosed parenthesis {part}: add a “)” after it"),
+                    part=quoted(self._excerpt(tok.at)),
                 )
             self.take()
             self.groups -= 1
@@ -275,7 +315,11 @@ class _Parser:
             if tok.field in FILTER_NAMES:
                 return Node("filter", text=tok.text, field=tok.field)
             return Node("word", text=tok.text, field=tok.field or fieldname)
-        raise QueryError(f"unexpected {_op_name(tok.kind)} in {quoted(self._excerpt(tok.at))}")
+        raise QueryError(
+            N_("unexpected {operator} in {part}"),
+            operator=_op_name(tok.kind),
+            part=quoted(self._excerpt(tok.at)),
+        )
 
 
 def _op_name(kind: str) -> str:

@@ -30,7 +30,9 @@ from reader.sources.fulltext_queue import HOUR, MAX_ATTEMPTS, PendingQueue
 from reader.sources.html import html_to_text, without_links
 from reader.sources.http import Fetcher, FetchError, FetchLimits
 from reader.store import Store
+from reader.text.i18n import _, number
 from reader.text.language import choose_language
+from reader.text.plural import counted
 from reader.text.sanitize import clean_line
 
 __all__ = [
@@ -124,7 +126,7 @@ def extract_article(
 
 def _without_title(text: str, title: str) -> str:
     """The reading pane shows the title already; drop it when the page repeats it first."""
-    first, _, rest = text.partition("\n")
+    first, _sep, rest = text.partition("\n")
     if clean_line(first).casefold() == clean_line(title).casefold():
         return rest
     return text
@@ -149,26 +151,29 @@ class FullTextReport:
         return self.remaining - self.waiting
 
 
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n:,} {one if n == 1 else many}"
-
-
 def _in_words(seconds: float) -> str:
     if round(seconds / 60) < 60:
-        return _plural(max(1, round(seconds / 60)), "minute", "minutes")
+        return counted(
+            max(1, round(seconds / 60)), "{count} minute", "{count} minutes", grouped=True
+        )
     if round(seconds / HOUR) < 36:
-        return _plural(round(seconds / HOUR), "hour", "hours")
-    return _plural(round(seconds / (24 * HOUR)), "day", "days")
+        return counted(round(seconds / HOUR), "{count} hour", "{count} hours", grouped=True)
+    return counted(round(seconds / (24 * HOUR)), "{count} day", "{count} days", grouped=True)
 
 
 def waiting_text(count: int, next_retry: float | None = None, now: float | None = None) -> str:
     """ "3 pages waiting for a retry (the next in 58 minutes)"; "" for none."""
     if count <= 0:
         return ""
-    text = _plural(count, "page", "pages") + " waiting for a retry"
+    text = counted(
+        count,
+        "{count} page waiting for a retry",
+        "{count} pages waiting for a retry",
+        grouped=True,
+    )
     if next_retry is not None:
         now = time.time() if now is None else now
-        text += f" (the next in {_in_words(max(0.0, next_retry - now))})"
+        text += _(" (the next in {time})").format(time=_in_words(max(0.0, next_retry - now)))
     return text
 
 
@@ -176,17 +181,22 @@ def describe(report: FullTextReport, now: float | None = None) -> str:
     """One line for people, "" when there is nothing to say; the CLI and the app share it."""
     if not (report.fetched or report.failed or report.gave_up or report.remaining):
         return ""
-    line = f"full text: {report.fetched:,} fetched"
+    line = _("full text: {fetched} fetched").format(fetched=number(report.fetched))
     if report.failed:
-        line += f", {report.failed:,} failed"
+        line += _(", {failed} failed").format(failed=number(report.failed))
     if report.gave_up:
-        line += f", {report.gave_up:,} given up (the summary stays)"
+        line += _(", {gave_up} given up (the summary stays)").format(gave_up=number(report.gave_up))
     parts = [waiting_text(report.waiting, report.next_retry, now)]
     if report.deferred:
-        why = " (time limit reached)" if report.out_of_time else ""
-        parts.append(f"{_plural(report.deferred, 'page', 'pages')} left for the next fetch{why}")
-    extra = "; ".join(p for p in parts if p)
-    return f"{line}; {extra}" if extra else line
+        left = counted(
+            report.deferred,
+            "{count} page left for the next fetch",
+            "{count} pages left for the next fetch",
+            grouped=True,
+        )
+        parts.append(left + (_(" (time limit reached)") if report.out_of_time else ""))
+    extra = _("; ").join(p for p in parts if p)
+    return _("{line}; {extra}").format(line=line, extra=extra) if extra else line
 
 
 @dataclass(slots=True)

@@ -12,6 +12,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from reader.text.i18n import N_, _
+
 __all__ = [
     "BackupResult",
     "Integrity",
@@ -24,7 +26,7 @@ __all__ = [
     "salvage",
 ]
 
-DOCTOR = "run `newsreader doctor` to check it"
+DOCTOR = N_("run `newsreader doctor` to check it")
 
 
 def is_read_only_fs(path: Path) -> bool:
@@ -43,38 +45,43 @@ def describe_database_error(error: BaseException, path: Path | str) -> str:
     text = str(error).splitlines()[0] if str(error) else type(error).__name__
     lowered = text.lower()
     code = getattr(error, "sqlite_errorname", "") or ""
+    doctor = _(DOCTOR)
     if "full" in lowered or code == "SQLITE_FULL" or getattr(error, "errno", 0) == 28:
-        return (
-            f"the disk holding the library database {path} is full ({text}); what was "
+        message = _(
+            "the disk holding the library database {path} is full ({error}); what was "
             "stored before is kept: free some space and try again"
         )
-    if "readonly" in lowered or "read-only" in lowered or code.startswith("SQLITE_READONLY"):
-        return (
-            f"the library database {path} is read-only ({text}): it can be read but not "
+    elif "readonly" in lowered or "read-only" in lowered or code.startswith("SQLITE_READONLY"):
+        message = _(
+            "the library database {path} is read-only ({error}): it can be read but not "
             "changed; make the file and its folder writable to change it"
         )
-    if (
+    elif (
         "malformed" in lowered
         or "not a database" in lowered
         or code in ("SQLITE_CORRUPT", "SQLITE_NOTADB")
     ):
-        return (
-            f"the library database {path} is damaged ({text}); {DOCTOR}, which can salvage "
+        message = _(
+            "the library database {path} is damaged ({error}); {doctor}, which can salvage "
             "what is readable into a new file, or restore a backup (`newsreader backup`)"
         )
-    if "locked" in lowered or "busy" in lowered:
-        return (
-            f"the library database {path} is busy ({text}): another newsreader is writing "
+    elif "locked" in lowered or "busy" in lowered:
+        message = _(
+            "the library database {path} is busy ({error}): another newsreader is writing "
             "it; wait and try again"
         )
-    if "unable to open" in lowered:
-        if is_read_only_fs(Path(path).parent):
-            return (
-                f"the library database {path} is on a read-only file system and cannot be "
-                "opened for writing"
-            )
-        return f"cannot open the library database {path} ({text}); check the file and its folder"
-    return f"the library database {path} failed ({text}); {DOCTOR}"
+    elif "unable to open" in lowered and is_read_only_fs(Path(path).parent):
+        message = _(
+            "the library database {path} is on a read-only file system and cannot be "
+            "opened for writing"
+        )
+    elif "unable to open" in lowered:
+        message = _(
+            "cannot open the library database {path} ({error}); check the file and its folder"
+        )
+    else:
+        message = _("the library database {path} failed ({error}); {doctor}")
+    return message.format(path=path, error=text, doctor=doctor)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from textual.screen import Screen
 
 from reader.config import resolve_bidi_mode, vte_explicit_mode
 from reader.session import Session
-from reader.text.i18n import _, interface_line, interface_lines, interface_rtl, use_language
+from reader.text.i18n import N_, _, interface_line, interface_lines, interface_rtl, use_language
 from reader.ui.help import HelpScreen
 from reader.ui.keys import Sections, check_keymap, key_display
 from reader.ui.reading_pane import ReadingPane
@@ -100,9 +100,13 @@ class NewsReaderApp(App[int]):
         self.push_screen(HelpScreen(self.mode, self.session.settings.harakat))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
         main = self.main
         harakat = self.session.settings.harakat
+        for command in super().get_system_commands(screen):  # Textual's own, translated
+            yield command._replace(
+                title=interface_line(_(command.title), self.mode, harakat),
+                help=interface_line(_(command.help), self.mode, harakat),
+            )
         # (title, what it does, the binding whose keys it names, the action)
         commands = [
             (_("Help"), _("Keys and the search language ({keys})"), "app.help", self.action_help),
@@ -141,6 +145,25 @@ class NewsReaderApp(App[int]):
                 interface_line(help, self.mode, harakat),
                 callback,
             )
+
+
+# Textual's own palette commands (App.get_system_commands), for the catalog: the app looks
+# their titles and help up as they come.
+TEXTUAL_COMMANDS = (
+    N_("Theme"),
+    N_("Change the current theme"),
+    N_("Quit"),
+    N_("Quit the application as soon as possible"),
+    N_("Keys"),
+    N_("Hide the keys and widget help panel"),
+    N_("Show help for the focused widget and a summary of available keys"),
+    N_("Minimize"),
+    N_("Minimize the widget and restore to normal size"),
+    N_("Maximize"),
+    N_("Maximize the focused widget"),
+    N_("Screenshot"),
+    N_("Save an SVG 'screenshot' of the current screen"),
+)
 
 
 def run_app(session: Session) -> int:

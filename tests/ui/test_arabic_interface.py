@@ -130,3 +130,29 @@ async def test_terminal_bidi_passes_interface_strings_through(session, make_app)
         await _settle(pilot)
         footer = _screen_lines(app)[-1]
         assert "فتح" in footer and "ﺢﺘﻓ" not in footer  # logical: the terminal shapes it
+
+
+async def test_the_palette_shows_textual_s_own_commands_in_arabic(arabic_app) -> None:
+    from reader.text.i18n import interface_line
+
+    app = arabic_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _settle(pilot)
+        harakat = app.session.settings.harakat
+        theme, quit_ = (interface_line(t, app.mode, harakat) for t in ("السمة", "خروج"))
+        commands = {c.title: c.help for c in app.get_system_commands(app.screen)}
+        assert "Theme" not in commands and "Quit" not in commands
+        assert commands[theme] == interface_line("تغيير السمة الحالية", app.mode, harakat)
+        assert quit_ in commands
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.3)
+        assert any(theme in line for line in _screen_lines(app))
+
+
+async def test_the_english_palette_keeps_textual_s_words(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _settle(pilot)
+        commands = {c.title: c.help for c in app.get_system_commands(app.screen)}
+        assert commands["Theme"] == "Change the current theme"
+        assert commands["Quit"] == "Quit the application as soon as possible"
