@@ -385,23 +385,6 @@ class MainScreen(FeedsMixin, IndexingMixin, RelatedMixin, StoriesMixin, Screen[N
             self.articles.refresh_article(article_id)
         self.opened = opened
 
-    @on(ReadingPane.OpenTranslation)
-    def _open_translation(self) -> None:
-        if self.opened is None or self.opened.article.id is None:
-            return
-        other = self.session.other_edition(self.opened.article.id)
-        if other is not None:
-            self.open_from_reader(other.id)
-
-    def open_from_reader(self, article_id: int) -> None:
-        """Open an article the reading pane points to (the other edition, a related story):
-        read it there, with the list's cursor on it."""
-        self.open_article(article_id, mark_read=True)
-        position = self.store.position(article_id, self.list_filter)
-        if position is not None:
-            self.articles.move_to(position)
-        self.reader.focus()
-
     def current_id(self) -> int | None:
         """The row under the focused list's cursor, else the open article."""
         focused = self.focused

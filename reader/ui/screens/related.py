@@ -1,5 +1,6 @@
-"""The main screen's related stories: found in a worker once an article has stayed open
-for a moment, listed under it by the reading pane, opened by their number or a click.
+"""The main screen's links from the reading pane: the other edition (`t`), and related
+stories, found in a worker once an article has stayed open for a moment, listed under it
+by the reading pane, opened by their number or a click.
 
 Finding them takes a search (tens of milliseconds, more on a big library): never while
 the reader is still moving through the list, and never in the way of a key."""
@@ -62,3 +63,19 @@ class RelatedMixin:
 
     def on_reading_pane_open_related(self: MainScreen, event: ReadingPane.OpenRelated) -> None:
         self.open_from_reader(event.article_id)
+
+    def on_reading_pane_open_translation(self: MainScreen) -> None:
+        if self.opened is None or self.opened.article.id is None:
+            return
+        other = self.session.other_edition(self.opened.article.id)
+        if other is not None:
+            self.open_from_reader(other.id)
+
+    def open_from_reader(self: MainScreen, article_id: int) -> None:
+        """Open an article the reading pane points to (the other edition, a related story):
+        read it there, with the list's cursor on it."""
+        self.open_article(article_id, mark_read=True)
+        position = self.store.position(article_id, self.list_filter)
+        if position is not None:
+            self.articles.move_to(position)
+        self.reader.focus()
