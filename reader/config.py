@@ -10,6 +10,8 @@ from pathlib import Path
 
 import platformdirs
 
+from reader.text.i18n import _
+
 HOME_ENV = "NEWSREADER_HOME"
 BIDI_ENV = "NEWSREADER_BIDI"
 LANG_ENV = "NEWSREADER_LANG"
@@ -26,7 +28,10 @@ _KEY = re.compile(r"^((ctrl|shift|alt|meta|super|hyper)\+)*([^\s,+]|[a-z][a-z0-9
 
 
 class ConfigError(Exception):
-    """A setting has a value we cannot use."""
+    """A setting has a value we cannot use. The message is in the interface's language
+    when it is known: the CLI takes up the language before it loads the settings for good
+    (see `settings_language`); an error met while finding the language itself (the first,
+    early load) is English, and is said again, translated, by the later load."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,23 +52,25 @@ class Settings:
     keymap: tuple[tuple[str, str], ...] = ()
 
     def validated(self) -> Settings:
-        if self.bidi not in BIDI_MODES:
-            raise ConfigError(f"bidi must be one of {', '.join(BIDI_MODES)}, not {self.bidi!r}")
-        if self.harakat not in HARAKAT_MODES:
-            raise ConfigError(
-                f"harakat must be one of {', '.join(HARAKAT_MODES)}, not {self.harakat!r}"
-            )
-        if self.ui_language not in UI_LANGUAGES:
-            raise ConfigError(
-                f"ui_language must be one of {', '.join(UI_LANGUAGES)}, not {self.ui_language!r}"
-            )
-        if self.digits not in DIGITS:
-            raise ConfigError(f"digits must be one of {', '.join(DIGITS)}, not {self.digits!r}")
+        for name, value, allowed in (
+            ("bidi", self.bidi, BIDI_MODES),
+            ("harakat", self.harakat, HARAKAT_MODES),
+            ("ui_language", self.ui_language, UI_LANGUAGES),
+            ("digits", self.digits, DIGITS),
+        ):
+            if value not in allowed:
+                raise ConfigError(
+                    _("{name} must be one of {allowed}, not {value}").format(
+                        name=name, allowed=", ".join(allowed), value=repr(value)
+                    )
+                )
         for binding_id, keys in self.keymap:
             if not all(_KEY.match(key.strip()) for key in keys.split(",")):
                 raise ConfigError(
-                    f"[keymap] {binding_id}: {keys!r} is not a key; write keys as Textual "
-                    'names them, e.g. "x", "ctrl+r", "f5", or several: "x,ctrl+x"'
+                    _(
+                        "[keymap] {binding}: {keys} is not a key; write keys as Textual "
+                        'names them, e.g. "x", "ctrl+r", "f5", or several: "x,ctrl+x"'
+                    ).format(binding=binding_id, keys=repr(keys))
                 )
         return self
 
@@ -122,14 +129,18 @@ def load_settings(
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-            raise ConfigError(f"{path}: {error}; fix or delete the file") from error
+            raise ConfigError(
+                _("{path}: {error}; fix or delete the file").format(path=path, error=error)
+            ) from error
         words = ("bidi", "harakat", "ui_language", "digits")
         known = {k: str(v) for k, v in data.items() if k in words}
         settings = replace(settings, **known, keymap=_keymap(data.get("keymap", {})))
         if "group_stories" in data:
             if not isinstance(data["group_stories"], bool):
                 raise ConfigError(
-                    f"{path}: group_stories must be true or false, not {data['group_stories']!r}"
+                    _("{path}: group_stories must be true or false, not {value}").format(
+                        path=path, value=repr(data["group_stories"])
+                    )
                 )
             settings = replace(settings, group_stories=data["group_stories"])
         try:
@@ -153,6 +164,22 @@ def load_settings(
     return settings.validated()
 
 
+def settings_language(
+    library: Library, cli_lang: str | None = None, environ: dict[str, str] | None = None
+) -> str:
+    """The interface's language as far as the settings can be read, for saying in it that
+    another setting is wrong: what `load_settings` would choose, skipping what cannot be
+    used. Never raises."""
+    env = os.environ if environ is None else environ
+    chosen = [cli_lang, env.get(LANG_ENV, "").strip().lower()]
+    try:
+        data = tomllib.loads(library.settings_file.read_text(encoding="utf-8"))
+        chosen.append(str(data.get("ui_language", "")))
+    except (OSError, ValueError):  # missing, unreadable, not TOML, not UTF-8
+        pass
+    return next((lang for lang in chosen if lang in UI_LANGUAGES), locale_language(env))
+
+
 def locale_language(environ: dict[str, str] | None = None) -> str:
     """ "ar" when the locale is Arabic (LC_ALL, LC_MESSAGES, LANG, then LANGUAGE), else "en"."""
     env = os.environ if environ is None else environ
@@ -167,7 +194,7 @@ def _keymap(table: object, prefix: str = "") -> tuple[tuple[str, str], ...]:
     """The `[keymap]` table as (binding id, keys) pairs. Ids hold dots ("app.quit"): TOML
     reads a bare `app.quit = "x"` as a table in a table, so nested tables are joined."""
     if not isinstance(table, dict):
-        raise ConfigError('[keymap] must be a table of binding id = "keys"')
+        raise ConfigError(_('[keymap] must be a table of binding id = "keys"'))
     pairs: list[tuple[str, str]] = []
     for name, value in table.items():
         binding_id = f"{prefix}{name}"
@@ -176,7 +203,11 @@ def _keymap(table: object, prefix: str = "") -> tuple[tuple[str, str], ...]:
         elif isinstance(value, str) and value.strip():
             pairs.append((binding_id, value.strip()))
         else:
-            raise ConfigError(f"[keymap] {binding_id}: keys must be a string, not {value!r}")
+            raise ConfigError(
+                _("[keymap] {binding}: keys must be a string, not {value}").format(
+                    binding=binding_id, value=repr(value)
+                )
+            )
     return tuple(pairs)
 
 

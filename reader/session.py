@@ -19,6 +19,7 @@ from reader.config import Library, Settings, load_settings
 from reader.models import Article, ArticleRow, Feed
 from reader.store import Store
 from reader.store.health import is_read_only_fs
+from reader.text.i18n import N_, Message
 
 if TYPE_CHECKING:
     from reader.search.index import SearchIndex
@@ -41,6 +42,7 @@ class IndexSync:
 
     `action`: "in_step" (nothing to do), "caught_up", "rebuilt", or "locked" (another
     process is writing the index; `note` says so, and searches use the index as it is).
+    `note` and `repaired` are Messages (English as strings, for `--progress json`) or "".
     """
 
     action: Literal["in_step", "caught_up", "rebuilt", "locked", "read_only"]
@@ -137,7 +139,9 @@ class Session:
             elif self.read_only:
                 return IndexSync(
                     "read_only",
-                    note="the library is read-only, so the search index cannot be updated",
+                    note=Message(
+                        N_("the library is read-only, so the search index cannot be updated")
+                    ),
                 )
             elif rebuild or status.needs_rebuild:
                 repaired = moved or self._damage_reason(status.reason)
@@ -149,7 +153,7 @@ class Session:
                 indexed = index.catch_up(self.store, progress, cancelled, on_commit=on_commit)
                 result = IndexSync("caught_up", indexed)
         except IndexLockedError as error:
-            return IndexSync("locked", note=str(error))
+            return IndexSync("locked", note=error.args[0] if error.args else str(error))
         except OSError:
             # A failed write (a full disk) leaves segment files no commit names; they
             # would hold their space for good. The index as last committed stays usable.
@@ -171,14 +175,16 @@ class Session:
             return ""
         aside = path.with_name(f"index.not-a-folder.{os.getpid()}")
         os.replace(path, aside)
-        return f"{path} was not a folder (moved aside to {aside.name})"
+        return Message(
+            N_("{path} was not a folder (moved aside to {aside})"), path=path, aside=aside.name
+        )
 
     def _damage_reason(self, reason: str) -> str:
         """Why a rebuild repairs something, or "" when the index was simply never built."""
         if reason != NOT_BUILT:
             return reason
         if self.store.meta_get(INDEX_BUILT_KEY) is not None:
-            return f"the index folder {self.library.index_dir} was missing"
+            return Message(N_("the index folder {path} was missing"), path=self.library.index_dir)
         return ""
 
     # -- importing and stories ------------------------------------------------------------

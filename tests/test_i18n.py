@@ -210,3 +210,63 @@ def test_database_errors_in_arabic() -> None:
     assert "شغّل `newsreader doctor` لفحصها" in damaged
     use_language("en")
     assert describe_database_error(full, "/x").startswith("the disk holding the library database")
+
+
+def test_index_note_in_arabic_and_stats_json_stays_english(monkeypatch) -> None:
+    monkeypatch.setenv("PYTHONPATH", str(REPO))
+    assert _cli("list").returncode == 0  # a library with its articles, the index not built
+    stats = [line.strip() for line in _cli("--lang", "ar", "stats").stdout.splitlines()]
+    assert "ملاحظة الفهرس: لم يُبنَ الفهرس بعد" in stats
+    as_json = [_cli(*lang, "stats", "--json").stdout for lang in (["--lang", "ar"], [])]
+    assert as_json[0] == as_json[1]
+    assert '"index_note": "the index has not been built yet"' in as_json[0]
+    assert _cli("reindex").returncode == 0
+    stats = [line.strip() for line in _cli("--lang", "ar", "stats").stdout.splitlines()]
+    assert "ملاحظة الفهرس: مواكب للمكتبة" in stats
+    assert '"index_note": "up to date"' in _cli("--lang", "ar", "stats", "--json").stdout
+
+
+def test_fetch_failure_reason_in_arabic_with_the_url_intact(monkeypatch) -> None:
+    from tests.feeds.conftest import FeedServer, Route, item, rss
+
+    monkeypatch.setenv("PYTHONPATH", str(REPO))
+    server = FeedServer()
+    try:
+        server.routes["/feed"] = Route(rss(item(1)))
+        url = server.url("/feed")
+        assert _cli("feeds", "add", url).returncode == 0
+        server.routes["/feed"] = Route(b"<html><body>hi</body></html>", content_type="text/html")
+        fetched = _cli("--lang", "ar", "fetch", "--no-full-text")
+        english = _cli("fetch", "--no-full-text")
+    finally:
+        server.stop()
+    assert fetched.returncode == english.returncode == 1
+    assert f"{url}: وصلت صفحة ويب (HTML) لا خلاصة" in fetched.stderr
+    assert f"{url}: got a web page (HTML), not a feed" in english.stderr
+
+
+def test_import_failure_reason_in_arabic(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("PYTHONPATH", str(REPO))
+    binary = tmp_path / "blob.txt"
+    binary.write_bytes(b"\x00\x01\x02binary\x00" * 50)
+    imported = _cli("--lang", "ar", "import", str(binary))
+    assert "ملف ثنائي لا نص (يحتوي على بايتات NUL)" in imported.stdout + imported.stderr
+    assert str(binary) in imported.stdout + imported.stderr
+    english = _cli("import", str(binary))
+    assert "binary file, not text (it contains NUL bytes)" in english.stdout + english.stderr
+
+
+def test_a_bad_setting_is_said_in_arabic(monkeypatch) -> None:
+    monkeypatch.setenv("PYTHONPATH", str(REPO))
+    monkeypatch.setenv("NEWSREADER_BIDI", "xx")
+    arabic = _cli("--lang", "ar", "stats")
+    assert arabic.returncode == 1
+    assert arabic.stderr.strip() == (
+        "newsreader: خطأ: يجب أن تكون قيمة bidi إحدى القيم auto, app, terminal، لا 'xx'"
+    )
+    english = _cli("stats")
+    assert english.stderr.strip() == (
+        "newsreader: error: bidi must be one of auto, app, terminal, not 'xx'"
+    )
+    monkeypatch.setenv("NEWSREADER_LANG", "ar")  # the language from the environment: Arabic too
+    assert "يجب أن تكون قيمة bidi" in _cli("stats").stderr

@@ -18,11 +18,18 @@ from reader import __version__
 from reader.cli import feeds, library, maintenance
 from reader.cli.argparse_words import speak_argparse
 from reader.cli.common import CliError, error_line, say, set_terminal_layout
-from reader.config import BIDI_MODES, UI_LANGUAGES, ConfigError, library_home, load_settings
+from reader.config import (
+    BIDI_MODES,
+    UI_LANGUAGES,
+    ConfigError,
+    library_home,
+    load_settings,
+    settings_language,
+)
 from reader.session import Session
 from reader.store import StoreError
 from reader.store.health import describe_database_error
-from reader.text.i18n import _, use_language
+from reader.text.i18n import _, shown, use_language
 
 __all__ = ["AppLauncher", "CliError", "build_parser", "run"]
 
@@ -132,8 +139,15 @@ def _speak_early(argv: list[str], session: Session | None) -> None:
         early.add_argument(option)
     try:
         known, _rest = early.parse_known_args(argv)
-        settings = load_settings(library_home(known.home), known.bidi, known.lang)
-    except (argparse.ArgumentError, ConfigError, OSError, ValueError):
+        home = library_home(known.home)
+    except (argparse.ArgumentError, OSError, ValueError):
+        return
+    try:
+        settings = load_settings(home, known.bidi, known.lang)
+    except (ConfigError, OSError, ValueError):
+        # A bad setting (in English here: the language was not known yet) is reported
+        # after parsing, by the second load, in the language the settings choose.
+        use_language(settings_language(home, known.lang))
         return
     use_language(settings.ui_language, settings.digits)
 
@@ -181,5 +195,5 @@ def _exit_status(error: BaseException, database: Any = "of the library") -> int 
 
         if not isinstance(error, SearchError):
             return None
-    error_line(str(error))
+    error_line(shown(error))
     return 1

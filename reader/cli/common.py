@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TextIO
 
 from reader.config import Settings, resolve_bidi_mode
-from reader.text.i18n import N_, _, interface_line
+from reader.text.i18n import N_, _, interface_line, shown
 from reader.text.plural import counted
 
 if TYPE_CHECKING:
@@ -174,5 +174,5 @@ def sync_index(session: Session, *, rebuild: bool = False) -> IndexSync:
             "the search index was rebuilt from the library ({count} article)",
             "the search index was rebuilt from the library ({count} articles)",
         )
-        note(f"{rebuilt}: {clean_line(synced.repaired)}")
+        note(f"{rebuilt}: {clean_line(shown(synced.repaired))}")
     return synced

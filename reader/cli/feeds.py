@@ -18,7 +18,7 @@ from reader.cli.common import CliError, ProgressDisplay, file_error, note, progr
 from reader.models import Feed
 from reader.session import Session
 from reader.store import Store
-from reader.text.i18n import _, ngettext, number
+from reader.text.i18n import _, ngettext, number, shown
 from reader.text.plural import counted
 
 if TYPE_CHECKING:
@@ -301,8 +301,8 @@ def _refresh(
         indexing = feeds_done and (feeds_done[0].full_text is not None or not options.full_text)
         if not indexing:
             raise
-        return feeds_done[0], str(error)
-    return report, synced.note if synced is not None and synced.locked else ""
+        return feeds_done[0], shown(error)
+    return report, shown(synced.note) if synced is not None and synced.locked else ""
 
 
 def _print_feeds(report: Any) -> None:

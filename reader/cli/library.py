@@ -15,7 +15,7 @@ from reader.cli.common import CliError, failed_line, note, progress, say, sync_i
 from reader.config import resolve_bidi_mode
 from reader.session import Session
 from reader.store import ListFilter
-from reader.text.i18n import N_, _, ngettext, number
+from reader.text.i18n import N_, _, ngettext, number, shown
 from reader.text.plural import counted
 
 
@@ -28,7 +28,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("list", help=_("print articles, newest first"))
     p.add_argument("--json", action="store_true", help=_("one JSON object per line"))
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument(
+        "--limit", type=int, default=50, help=_("at most this many articles (default: 50)")
+    )
     p.add_argument("--unread", action="store_true", help=_("unread articles only"))
     p.add_argument("--starred", action="store_true", help=_("starred articles only"))
     p.add_argument(
@@ -41,8 +43,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("search", help=_("search; QUERY '-' reads one query per line from stdin"))
     p.add_argument("query", metavar="QUERY")
     p.add_argument("--json", action="store_true", help=_("one JSON object per query"))
-    p.add_argument("--limit", type=int, default=20)
-    p.add_argument("--sort", choices=("relevance", "date"), default="relevance")
+    p.add_argument(
+        "--limit", type=int, default=20, help=_("at most this many results per query (default: 20)")
+    )
+    p.add_argument(
+        "--sort",
+        choices=("relevance", "date"),
+        default="relevance",
+        help=_("order of the results: relevance (default) or date, newest first"),
+    )
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("show", help=_("print an article laid out as the reading pane shows it"))
@@ -53,7 +62,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("related", help=_("print other stories on an article's subject"))
     p.add_argument("id", type=int, metavar="ID")
     p.add_argument("--json", action="store_true", help=_("one JSON object per line"))
-    p.add_argument("--limit", type=int, default=5)
+    p.add_argument("--limit", type=int, default=5, help=_("at most this many stories (default: 5)"))
     p.set_defaults(func=cmd_related)
 
     p = sub.add_parser(
@@ -66,7 +75,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         ),
     )
     p.add_argument("--rebuild", action="store_true", help=_("forget every story and start over"))
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=_("print the counts as one JSON object"))
     p.set_defaults(func=cmd_stories)
 
     p = sub.add_parser("reindex", help=_("rebuild the search index from the store"))
@@ -85,11 +94,16 @@ def register(sub: argparse._SubParsersAction) -> None:
         ),
     )
     p.add_argument("--rebuild", action="store_true", help=_("clear the index and rebuild it"))
-    p.add_argument("--progress", choices=("bar", "json"), default="bar")
+    p.add_argument(
+        "--progress",
+        choices=("bar", "json"),
+        default="bar",
+        help=_("bar (default) on the terminal, or json: one JSON object a line on stdout"),
+    )
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("stats", help=_("counts, sizes and whether the index is in step"))
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=_("print the figures as one JSON object"))
     p.set_defaults(func=cmd_stats)
 
 
@@ -128,7 +142,7 @@ def _sync_for_search(session: Session) -> bool:
     """Searches use the index as it is when another process is writing it (True then)."""
     synced = sync_index(session)
     if synced.locked:
-        note(_("{note}; searching the index as it is").format(note=synced.note))
+        note(_("{note}; searching the index as it is").format(note=shown(synced.note)))
     return synced.locked
 
 
@@ -379,7 +393,7 @@ def cmd_stories(args: argparse.Namespace, session: Session) -> int:
 def cmd_reindex(args: argparse.Namespace, session: Session) -> int:
     synced = sync_index(session, rebuild=True)
     if synced.locked:  # a rebuild that did not happen is a failure
-        raise CliError(synced.note)
+        raise CliError(shown(synced.note))
     status = session.index.status(session.store)
     print(_indexed(status.doc_count))
     return 0
@@ -396,7 +410,7 @@ def cmd_index(args: argparse.Namespace, session: Session) -> int:
     if args.progress == "bar":
         synced = sync_index(session, rebuild=args.rebuild)
         if synced.locked:
-            raise CliError(synced.note)
+            raise CliError(shown(synced.note))
         action = _(_ACTIONS[synced.action]) if synced.action in _ACTIONS else synced.action
         print(f"{action}: {_indexed(synced.indexed)}")
         return 0
@@ -445,12 +459,12 @@ def cmd_stats(args: argparse.Namespace, session: Session) -> int:
     labels = {key: _(label) for key, label in _STAT_LABELS.items()}
     width = max(16, *(len(label) for label in labels.values()))
     for key, value in record.items():
-        shown: Any = value
+        text: Any = shown(value)
         if isinstance(value, bool):
-            shown = _(_BOOLEANS[value])
+            text = _(_BOOLEANS[value])
         elif isinstance(value, int):
-            shown = number(value, grouped=False)
-        print(f"{labels.get(key, key.replace('_', ' ')):>{width}}: {shown}")
+            text = number(value, grouped=False)
+        print(f"{labels.get(key, key.replace('_', ' ')):>{width}}: {text}")
     return 0
 
 

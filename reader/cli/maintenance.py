@@ -22,7 +22,7 @@ from reader.store.health import (
     is_read_only_fs,
     salvage,
 )
-from reader.text.i18n import _, ngettext, number, number_text
+from reader.text.i18n import _, ngettext, number, number_text, shown
 from reader.text.plural import counted
 
 # Lock files of a library: the app's, and the index writer's two (ours and Whoosh's).
@@ -114,12 +114,12 @@ def _check_database(session: Session, report: _Report, want_salvage: bool, ro: b
         )
     else:
         problems = integrity.problems
-        shown = "; ".join(problems[:3])
+        listed = "; ".join(problems[:3])
         if len(problems) > 3:
             more = number(len(problems) - 3, grouped=False)
-            shown += _(" (and {more} more)").format(more=more)
+            listed += _(" (and {more} more)").format(more=more)
         damaged = _("database {database} is damaged: {problems}").format(
-            database=database, problems=shown
+            database=database, problems=listed
         )
         if want_salvage and not ro:
             report.info(damaged)
@@ -308,7 +308,7 @@ def _check_index(session: Session, report: _Report) -> None:
     if session.read_only:
         report.bad(
             _("search index: {reason}; cannot update it, the library is read-only").format(
-                reason=status.reason
+                reason=shown(status.reason)
             )
         )
         return
@@ -317,13 +317,15 @@ def _check_index(session: Session, report: _Report) -> None:
     except OSError as error:
         report.bad(
             _("search index: {reason}; updating it failed: {error}").format(
-                reason=status.reason, error=file_error(error)
+                reason=shown(status.reason), error=file_error(error)
             )
         )
         return
     if synced.locked:
         report.bad(
-            _("search index: {reason}; {note}").format(reason=status.reason, note=synced.note)
+            _("search index: {reason}; {note}").format(
+                reason=shown(status.reason), note=shown(synced.note)
+            )
         )
     elif status.needs_rebuild:
         rebuilt = counted(
@@ -331,7 +333,7 @@ def _check_index(session: Session, report: _Report) -> None:
             "search index rebuilt ({count} article)",
             "search index rebuilt ({count} articles)",
         )
-        report.fixed(f"{rebuilt}: {status.reason}")
+        report.fixed(f"{rebuilt}: {shown(status.reason)}")
     else:
         report.fixed(
             counted(

@@ -8,6 +8,8 @@ import zlib
 
 from whoosh.filedb.filetables import FileFormatError
 
+from reader.text.i18n import N_, Message
+
 __all__ = [
     "LOCKED",
     "IndexCorruptError",
@@ -18,7 +20,7 @@ __all__ = [
     "is_damage",
 ]
 
-LOCKED = (
+LOCKED = N_(
     "the search index is being updated by another program: another newsreader is "
     "indexing; try again when it finishes"
 )
@@ -29,7 +31,11 @@ class SearchError(Exception):
 
 
 class IndexLockedError(SearchError):
-    """Another process (or thread) is writing the index."""
+    """Another process (or thread) is writing the index. Its message (LOCKED) is a Message:
+    English as a string (`index --progress json`), translated as `.shown`."""
+
+    def __init__(self, message: str = LOCKED) -> None:
+        super().__init__(Message(LOCKED) if message == LOCKED else message)
 
 
 class IndexCorruptError(SearchError):

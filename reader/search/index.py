@@ -46,7 +46,7 @@ from reader.search.storage import (
     read_meta,
     writer_lock,
 )
-from reader.text.i18n import ngettext, number
+from reader.text.i18n import N_, Message, ngettext, number
 
 if TYPE_CHECKING:
     from reader.search.related import RelatedStory
@@ -72,9 +72,13 @@ __all__ = [
 SORTS = ("relevance", "date")
 
 
+_UNREADABLE = N_("the index cannot be read ({what})")
+
+
 @dataclass(frozen=True, slots=True)
 class IndexStatus:
-    """How the index compares with the store."""
+    """How the index compares with the store. `reason` is a Message: English as a string
+    (`stats --json`), in the interface's language as `.shown`."""
 
     in_step: bool
     indexed_seq: int
@@ -156,20 +160,25 @@ class SearchIndex:
         """(meta, index, reason): reason is non-empty when a rebuild is needed."""
         meta = read_meta(self.path)
         if not self.path.is_dir() or (meta is None and not any(self.path.glob("*.toc"))):
-            return meta, None, "the index has not been built yet"
+            return meta, None, Message(N_("the index has not been built yet"))
         if meta is None:
-            return None, None, "the index record is missing or damaged"
+            return None, None, Message(N_("the index record is missing or damaged"))
         if not meta.current:
-            return meta, None, "the index was built by another version of newsreader"
+            return meta, None, Message(N_("the index was built by another version of newsreader"))
         try:
             self._close()
             ix = self._open()
             generation = ix.latest_generation()
         except Exception as error:  # EmptyIndexError, unpickling, I/O: all mean rebuild
             self._ix = None
-            return meta, None, f"the index cannot be opened ({type(error).__name__}: {error})"
+            opened = N_("the index cannot be opened ({error})")
+            return meta, None, Message(opened, error=f"{type(error).__name__}: {error}")
         if generation < meta.generation:
-            return meta, None, "the index is older than its record (interrupted write?)"
+            return (
+                meta,
+                None,
+                Message(N_("the index is older than its record (interrupted write?)")),
+            )
         if self._damage:
             return meta, None, self._damage
         return meta, ix, ""
@@ -182,23 +191,29 @@ class SearchIndex:
             try:
                 doc_count = ix.doc_count()
             except Exception as error:
-                reason = f"the index cannot be read ({type(error).__name__}: {error})"
+                reason = Message(_UNREADABLE, what=f"{type(error).__name__}: {error}")
         if not reason and meta is not None:
             store_seq = store.max_seq()
             if max(meta.seq, meta.build.seq if meta.build else 0) > store_seq:
-                reason = "the index is ahead of the library (was the library replaced?)"
+                reason = Message(
+                    N_("the index is ahead of the library (was the library replaced?)")
+                )
             elif (
                 meta.build is None
                 and meta.seq == store_seq
                 and doc_count != (store_count := store.count())
             ):
-                reason = f"the index holds {doc_count} articles, the library {store_count}"
+                reason = Message(
+                    N_("the index holds {indexed} articles, the library {count}"),
+                    indexed=doc_count,
+                    count=store_count,
+                )
         return meta, (None if reason else ix), reason, doc_count
 
     def status(self, store: Store) -> IndexStatus:
         """Compare the index with the store (cheap: reads the record and the index TOC)."""
         with self._lock:
-            meta, _, reason, doc_count = self._assess(store)
+            meta, _ix, reason, doc_count = self._assess(store)
             store_seq, store_count = store.max_seq(), store.count()
             indexed = meta.seq if meta is not None and not reason else 0
             needs_rebuild = bool(reason)
@@ -207,10 +222,13 @@ class SearchIndex:
             if not reason and not in_step:
                 if meta is not None and meta.build is not None:
                     behind = max(0, store_count - doc_count)
-                    reason = f"{behind} article(s) to index (building the index, newest first)"
+                    reason = Message(
+                        N_("{count} article(s) to index (building the index, newest first)"),
+                        count=behind,
+                    )
                 else:
                     behind = store.count_changed_since(indexed)
-                    reason = f"{behind} article(s) to index"
+                    reason = Message(N_("{count} article(s) to index"), count=behind)
             return IndexStatus(
                 in_step=in_step,
                 indexed_seq=indexed,
@@ -218,7 +236,7 @@ class SearchIndex:
                 doc_count=doc_count,
                 store_count=store_count,
                 needs_rebuild=needs_rebuild,
-                reason=reason or "up to date",
+                reason=reason or Message(N_("up to date")),
             )
 
     # -- writing ---------------------------------------------------------------------------
@@ -275,7 +293,7 @@ class SearchIndex:
         of articles indexed. `on_commit(n)`: n articles of this call are now searchable."""
         with self._writer_lock(timeout), clearing_term_caches():
             with self._lock:
-                meta, ix, reason, _ = self._assess(store)
+                meta, ix, reason, _count = self._assess(store)
             builder = self._builder(store, Run(progress, cancelled, on_commit, procs, timeout))
             if reason or meta is None or ix is None:
                 self._wipe()
@@ -335,7 +353,7 @@ class SearchIndex:
         self._close()
         what = f"{type(error).__name__}: {error}"
         if is_damage(error):
-            self._damage = f"the index cannot be read ({what})"
+            self._damage = Message(_UNREADABLE, what=what)
             return IndexCorruptError(
                 f"the search index cannot be read ({what}); run `newsreader reindex` to rebuild it"
             )

@@ -29,6 +29,7 @@ from lxml import etree
 from reader.models import Article, Feed
 from reader.sources.dates import parse_date
 from reader.sources.html import html_to_text, inline_text, without_links
+from reader.text.i18n import _
 from reader.text.language import choose_language
 from reader.text.sanitize import clean_line
 
@@ -175,26 +176,27 @@ def _strict_root(data: bytes) -> Any | None:
 
 def _not_a_feed(data: bytes, url: str) -> FeedFormatError:
     if _HTML_START.match(data[:4096]) or b"<html" in data[:2048].lower():
-        message = "got a web page (HTML), not a feed"
+        message = _("got a web page (HTML), not a feed")
         for link in _ALTERNATE.findall(data[:200_000]):
             href = _HREF.search(link)
             if href:
                 found = urljoin(url, href.group(1).decode("utf-8", "replace"))
-                message += f"; the page names a feed at {clean_line(found)[:200]}"
+                message = _("got a web page (HTML), not a feed; the page names a feed at {url}")
+                message = message.format(url=clean_line(found)[:200])
                 break
         return FeedFormatError(message)
-    return FeedFormatError("not an RSS or Atom feed")
+    return FeedFormatError(_("not an RSS or Atom feed"))
 
 
 def parse_feed(data: bytes, *, url: str = "", charset: str | None = None) -> ParsedFeed:
     """Parse RSS 0.9x/1.0/2.0, Atom (or JSON Feed) bytes. Raises FeedFormatError."""
     if not data.strip():
-        raise FeedFormatError("empty response")
+        raise FeedFormatError(_("empty response"))
     if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
         return _parse_json(data)
     if _declares_entities(data):
         raise FeedFormatError(
-            "refused: the document declares XML entities (an entity-expansion attack?)"
+            _("refused: the document declares XML entities (an entity-expansion attack?)")
         )
     root = _strict_root(data)
     if root is None:
@@ -211,7 +213,9 @@ def parse_feed(data: bytes, *, url: str = "", charset: str | None = None) -> Par
         if tag.lower() == "html":
             raise _not_a_feed(data, url)
         if tag not in _FEED_ROOTS:
-            raise FeedFormatError(f"not an RSS or Atom feed (the document is <{tag[:40]}>)")
+            raise FeedFormatError(
+                _("not an RSS or Atom feed (the document is <{tag}>)").format(tag=tag[:40])
+            )
         try:
             return _from_fast(data, root)
         except (ValueError, etree.LxmlError):
@@ -306,7 +310,7 @@ def _parse_json(data: bytes) -> ParsedFeed:
     try:
         return _from_fast(data, None)
     except (ValueError, TypeError):
-        raise FeedFormatError("not an RSS, Atom or JSON feed") from None
+        raise FeedFormatError(_("not an RSS, Atom or JSON feed")) from None
 
 
 def _parse_tolerant(data: bytes, url: str, charset: str | None) -> ParsedFeed:
@@ -324,7 +328,7 @@ def _parse_tolerant(data: bytes, url: str, charset: str | None) -> ParsedFeed:
         raise (
             _not_a_feed(data, url)
             if b"<" in data[:4096]
-            else FeedFormatError("not an RSS or Atom feed (not XML)")
+            else FeedFormatError(_("not an RSS or Atom feed (not XML)"))
         )
     if not parsed.get("version") and parsed.entries and _HTML_START.match(data[:4096]):
         raise _not_a_feed(data, url)

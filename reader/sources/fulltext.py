@@ -30,7 +30,7 @@ from reader.sources.fulltext_queue import HOUR, MAX_ATTEMPTS, PendingQueue
 from reader.sources.html import html_to_text, without_links
 from reader.sources.http import Fetcher, FetchError, FetchLimits
 from reader.store import Store
-from reader.text.i18n import _, number
+from reader.text.i18n import _, number, number_text
 from reader.text.language import choose_language
 from reader.text.plural import counted
 from reader.text.sanitize import clean_line
@@ -221,13 +221,13 @@ def _fetch_page(fetcher: Fetcher, article: Article, cancelled: Callable[[], bool
         response = fetcher.get(article.url, accept=PAGE_ACCEPT, cancelled=cancelled)
         kind = response.content_type
         if kind and "html" not in kind and not kind.startswith("text/"):
-            page.error = f"not a web page ({kind[:60]})"
+            page.error = _("not a web page ({kind})").format(kind=kind[:60])
             page.final = True
             return page
         text, page.hint = extract_article(response.body, url=response.url, charset=response.charset)
         page.text = _without_title(text, article.title)
         if not page.text.strip():
-            page.error = "no article text found on the page"
+            page.error = _("no article text found on the page")
             page.likely_final = True
     except FetchError as error:
         page.error = str(error)
@@ -236,7 +236,8 @@ def _fetch_page(fetcher: Fetcher, article: Article, cancelled: Callable[[], bool
         page.final = error.status == 410 or (error.permanent and error.status is None)
         page.likely_final = error.permanent
     except Exception as error:  # noqa: BLE001 - one odd page must not stop the others
-        page.error = f"extraction failed: {type(error).__name__}: {str(error)[:160]}"
+        what = f"{type(error).__name__}: {str(error)[:160]}"
+        page.error = _("extraction failed: {error}").format(error=what)
         page.likely_final = True
     finally:
         page.seconds = time.monotonic() - started
@@ -352,7 +353,9 @@ def fetch_full_texts(
                         and not user_cancelled()
                         and page.seconds >= budget / 2
                     ):
-                        page.error = f"too slow (not complete within {budget:g} s)"
+                        page.error = _("too slow (not complete within {seconds} s)").format(
+                            seconds=number_text(f"{budget:g}")
+                        )
                     if page.error is None:
                         changed = _store_page(store, page)
                         queued.remove(article_id)

@@ -27,6 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote, urljoin, urlsplit
 
+from reader.text.i18n import N_, _, number, number_text
+
 __all__ = [
     "ALLOWED_SCHEMES",
     "FetchError",
@@ -42,6 +44,7 @@ _CHUNK = 64 * 1024
 _PATH_SAFE = "/%:@!$&'()*+,;=~"
 _QUERY_SAFE = _PATH_SAFE + "?"
 USER_AGENT = "newsreader-tui/0.1 (+terminal news reader)"
+_CLOSED_EARLY = N_("connection closed before the response was complete")
 
 
 class FetchError(Exception):
@@ -109,14 +112,17 @@ def check_url(url: str) -> str:
     """`url` stripped, if it is an absolute http(s) URL with a host; else FetchError."""
     url = url.strip()
     if any(ord(c) <= 0x20 or 0x7F <= ord(c) <= 0x9F for c in url):
-        raise FetchError("the URL contains spaces or control characters", permanent=True)
+        raise FetchError(_("the URL contains spaces or control characters"), permanent=True)
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in ALLOWED_SCHEMES:
-        shown = f"{scheme}://" if scheme else "no scheme"
-        raise FetchError(f"only http:// and https:// URLs are allowed ({shown})", permanent=True)
+        given = f"{scheme}://" if scheme else _("no scheme")
+        raise FetchError(
+            _("only http:// and https:// URLs are allowed ({scheme})").format(scheme=given),
+            permanent=True,
+        )
     if not parts.hostname:
-        raise FetchError(f"URL has no host: {url}", permanent=True)
+        raise FetchError(_("URL has no host: {url}").format(url=url), permanent=True)
     return url
 
 
@@ -135,14 +141,20 @@ class _Decoder:
         elif encoding in ("", "identity"):
             self._wbits = None
         else:
-            raise FetchError(f"unsupported Content-Encoding: {encoding[:40]}")
+            raise FetchError(
+                _("unsupported Content-Encoding: {encoding}").format(encoding=encoding[:40])
+            )
         self._inflater = zlib.decompressobj(self._wbits) if self._wbits is not None else None
         self._started = False
 
     def _add(self, data: bytes) -> None:
         self.size += len(data)
         if self.size > self.limit:
-            raise FetchError(f"response larger than {_size(self.limit)} (after decompression)")
+            raise FetchError(
+                _("response larger than {size} (after decompression)").format(
+                    size=_size(self.limit)
+                )
+            )
         self.parts.append(data)
 
     def feed(self, chunk: bytes) -> None:
@@ -160,7 +172,9 @@ class _Decoder:
                     self._wbits = -zlib.MAX_WBITS
                     self._inflater = zlib.decompressobj(self._wbits)
                     continue
-                raise FetchError(f"corrupt compressed response ({error})") from None
+                raise FetchError(
+                    _("corrupt compressed response ({error})").format(error=error)
+                ) from None
             self._started = True
             self._add(out)
             data = self._inflater.unconsumed_tail
@@ -173,12 +187,14 @@ class _Decoder:
         if self._inflater is not None:
             self._add(self._inflater.flush())
             if self._wbits == 16 + zlib.MAX_WBITS and not self._inflater.eof:
-                raise FetchError("compressed response is truncated")
+                raise FetchError(_("compressed response is truncated"))
         return b"".join(self.parts)
 
 
 def _size(n: int) -> str:
-    return f"{n / (1024 * 1024):.0f} MiB" if n >= 1024 * 1024 else f"{n} bytes"
+    if n >= 1024 * 1024:
+        return _("{size} MiB").format(size=number_text(f"{n / (1024 * 1024):.0f}"))
+    return _("{size} bytes").format(size=number(n, grouped=False))
 
 
 _Key = tuple[str, str, int]
@@ -257,7 +273,7 @@ class Fetcher:
         deadline = time.monotonic() + limits.total_timeout
         current = check_url(url)
         seen = {current}
-        for _ in range(limits.max_redirects + 1):
+        for _hop in range(limits.max_redirects + 1):
             status, headers, body = self._request(
                 current, etag, last_modified, accept, deadline, cancelled
             )
@@ -266,11 +282,14 @@ class Fetcher:
                 try:
                     target = check_url(target)
                 except FetchError as error:
+                    refused = _("redirect refused: {error} ({url})")
                     raise FetchError(
-                        f"redirect refused: {error} ({target[:80]})", permanent=True, url=current
+                        refused.format(error=error, url=target[:80]), permanent=True, url=current
                     ) from None
                 if target in seen:
-                    raise FetchError(f"redirect loop at {target[:100]}", url=current)
+                    raise FetchError(
+                        _("redirect loop at {url}").format(url=target[:100]), url=current
+                    )
                 seen.add(target)
                 current = target
                 continue
@@ -280,7 +299,10 @@ class Fetcher:
                 reason = headers.get(":reason", "")
                 raise FetchError(_status_message(status, reason), status=status, url=current)
             return Response(current, status, body, headers)
-        raise FetchError(f"too many redirects (more than {limits.max_redirects})", url=url)
+        raise FetchError(
+            _("too many redirects (more than {limit})").format(limit=number(limits.max_redirects)),
+            url=url,
+        )
 
     def _request(
         self,
@@ -299,7 +321,9 @@ class Fetcher:
             # and percent-escapes; http.client accepts ASCII only.
             host = (parts.hostname or "").encode("idna").decode("ascii")
         except (ValueError, UnicodeError):
-            raise FetchError(f"invalid host or port in {url[:100]}", permanent=True) from None
+            raise FetchError(
+                _("invalid host or port in {url}").format(url=url[:100]), permanent=True
+            ) from None
         key = (scheme, host, port)
         path = quote(parts.path or "/", safe=_PATH_SAFE)
         if parts.query:
@@ -373,7 +397,9 @@ class Fetcher:
         if declared.isdigit() and int(declared) > limits.max_bytes:
             _abandon(response)
             raise FetchError(
-                f"response larger than {_size(limits.max_bytes)} ({_size(int(declared))})"
+                _("response larger than {size} ({declared})").format(
+                    size=_size(limits.max_bytes), declared=_size(int(declared))
+                )
             )
         decoder = _Decoder(headers.get("content-encoding", ""), limits.max_bytes)
         raw = 0
@@ -383,17 +409,23 @@ class Fetcher:
                 raise FetchError("cancelled")
             if time.monotonic() > deadline:
                 _abandon(response)
-                raise FetchError(f"timed out (no complete response in {limits.total_timeout:g} s)")
+                raise FetchError(
+                    _("timed out (no complete response in {seconds} s)").format(
+                        seconds=number_text(f"{limits.total_timeout:g}")
+                    )
+                )
             chunk = response.read1(_CHUNK)  # at most one recv: the deadline stays checked
             if not chunk:
                 if response.length:  # the server hung up early
                     _abandon(response)
-                    raise FetchError("connection closed before the response was complete")
+                    raise FetchError(_(_CLOSED_EARLY))
                 break
             raw += len(chunk)
             if raw > limits.max_bytes:
                 _abandon(response)
-                raise FetchError(f"response larger than {_size(limits.max_bytes)}")
+                raise FetchError(
+                    _("response larger than {size}").format(size=_size(limits.max_bytes))
+                )
             try:
                 decoder.feed(chunk)
             except FetchError:
@@ -414,27 +446,32 @@ def _abandon(response: http.client.HTTPResponse) -> None:
 def _status_message(status: int, reason: str) -> str:
     text = f"HTTP {status}" + (f" {reason}" if reason else "")
     if status == 410:
-        return text + " (the publisher removed it; consider removing the subscription)"
+        return _("{status} (the publisher removed it; consider removing the subscription)").format(
+            status=text
+        )
     return text
 
 
 def _network_message(error: BaseException, limits: FetchLimits) -> str:
     if isinstance(error, TimeoutError | socket.timeout):
-        return f"timed out (connect {limits.connect_timeout:g} s, read {limits.read_timeout:g} s)"
+        return _("timed out (connect {connect} s, read {read} s)").format(
+            connect=number_text(f"{limits.connect_timeout:g}"),
+            read=number_text(f"{limits.read_timeout:g}"),
+        )
     if isinstance(error, socket.gaierror):
-        return "host not found (DNS lookup failed; is the network up?)"
+        return _("host not found (DNS lookup failed; is the network up?)")
     if isinstance(error, ConnectionRefusedError):
-        return "connection refused"
+        return _("connection refused")
     if isinstance(error, ssl.SSLCertVerificationError):
-        return f"TLS certificate not valid ({error.verify_message})"
+        return _("TLS certificate not valid ({error})").format(error=error.verify_message)
     if isinstance(error, ssl.SSLError):
-        return f"TLS error ({error.reason or error})"
+        return _("TLS error ({error})").format(error=error.reason or error)
     if isinstance(error, http.client.RemoteDisconnected | ConnectionResetError):
-        return "connection closed by the server"
+        return _("connection closed by the server")
     if isinstance(error, http.client.IncompleteRead):
-        return "connection closed before the response was complete"
+        return _(_CLOSED_EARLY)
     if isinstance(error, http.client.HTTPException):
-        return f"invalid HTTP response ({type(error).__name__})"
+        return _("invalid HTTP response ({error})").format(error=type(error).__name__)
     if isinstance(error, OSError) and error.strerror:
-        return f"network error ({error.strerror.lower()})"
-    return f"network error ({type(error).__name__})"
+        return _("network error ({error})").format(error=error.strerror.lower())
+    return _("network error ({error})").format(error=type(error).__name__)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.sources.text import MAX_TEXT_BYTES, split_name
+from reader.text.i18n import N_, _, number, number_text
 from reader.text.sanitize import clean_line
 
 if TYPE_CHECKING:
@@ -126,10 +127,10 @@ def unsafe_member_name(name: str) -> bool:
 
 def size_text(n: int) -> str:
     if n >= 1024 * 1024 * 1024:
-        return f"{n / 1024**3:,.1f} GiB"
+        return _("{size} GiB").format(size=number_text(f"{n / 1024**3:,.1f}"))
     if n >= 1024 * 1024:
-        return f"{n / 1024**2:,.1f} MiB"
-    return f"{n:,} bytes"
+        return _("{size} MiB").format(size=number_text(f"{n / 1024**2:,.1f}"))
+    return _("{size} bytes").format(size=number(n))
 
 
 def _member_limit(kind: str) -> int:
@@ -142,19 +143,19 @@ def member_refusal(info: zipfile.ZipInfo, kind: str) -> str | None:
     """Why a zip member is refused before reading it (its claimed size or its ratio), or None."""
     limit = _member_limit(kind)
     if info.file_size > limit:
-        return (
-            f"refused: unpacks to {size_text(info.file_size)}, "
-            f"more than the limit of {size_text(limit)}"
-            + ("; use JSON Lines" if kind == JSON else "")
+        refused = (
+            N_("refused: unpacks to {size}, more than the limit of {limit}; use JSON Lines")
+            if kind == JSON
+            else N_("refused: unpacks to {size}, more than the limit of {limit}")
         )
+        return _(refused).format(size=size_text(info.file_size), limit=size_text(limit))
     if info.file_size > ZIP_RATIO_FLOOR and info.file_size > MAX_ZIP_RATIO * max(
         1, info.compress_size
     ):
         ratio = info.file_size // max(1, info.compress_size)
-        return (
-            f"refused: compressed {ratio:,}:1, more than the limit of {MAX_ZIP_RATIO}:1 "
-            "(a zip bomb?)"
-        )
+        return _(
+            "refused: compressed {ratio}:1, more than the limit of {limit}:1 (a zip bomb?)"
+        ).format(ratio=number(ratio), limit=number(MAX_ZIP_RATIO))
     return None
 
 
@@ -162,6 +163,10 @@ def error_reason(error: BaseException) -> str:
     if isinstance(error, OSError) and error.strerror:
         return error.strerror
     return str(error) or type(error).__name__
+
+
+def cannot_read(error: BaseException) -> str:
+    return _("cannot read: {error}").format(error=error_reason(error))
 
 
 def failure(origin: str, reason: str) -> ImportFailure:
@@ -186,19 +191,20 @@ class Planner:
             is_dir = path.is_dir()
             exists = is_dir or path.exists()
         except OSError as error:
-            self.fail(origin, f"cannot read: {error_reason(error)}")
+            self.fail(origin, cannot_read(error))
             return
         if not exists:
-            self.fail(origin, "not found")
+            self.fail(origin, _("not found"))
         elif is_dir:
             self._walk(path, origin)
         elif not path.is_file():
-            self.fail(origin, "not a regular file")
+            self.fail(origin, _("not a regular file"))
         else:
             kind = file_kind(path.name)
             if kind is None:
                 supported = ", ".join(SUPPORTED_SUFFIXES)
-                self.fail(origin, f"unsupported file type (supported: {supported})")
+                unsupported = _("unsupported file type (supported: {suffixes})")
+                self.fail(origin, unsupported.format(suffixes=supported))
             elif kind == ZIP:
                 self._add_zip(path, origin)
             else:
@@ -230,7 +236,7 @@ class Planner:
             with os.scandir(directory) as scan:
                 entries = sorted(scan, key=lambda entry: entry.name)
         except OSError as error:
-            self.fail(origin, f"cannot read folder: {error_reason(error)}")
+            self.fail(origin, _("cannot read folder: {error}").format(error=error_reason(error)))
             return
         entries = [entry for entry in entries if not is_hidden(entry.name)]
         editions = count_editions([e.name for e in entries if kind_in_collection(e.name) == TEXT])
@@ -242,7 +248,7 @@ class Planner:
                     continue
                 is_file = entry.is_file()
             except OSError as error:
-                self.fail(child_origin, f"cannot read: {error_reason(error)}")
+                self.fail(child_origin, cannot_read(error))
                 continue
             kind = kind_in_collection(entry.name) if is_file else None
             if kind is None:
@@ -258,24 +264,27 @@ class Planner:
                 infos = archive.infolist()
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
             reason = (
-                f"cannot read: {error_reason(error)}"
+                cannot_read(error)
                 if isinstance(error, OSError)
-                else f"not a valid zip archive: {error}"
+                else _("not a valid zip archive: {error}").format(error=error)
             )
             self.fail(origin, reason)
             return
         if len(infos) > MAX_ZIP_MEMBERS:
             self.fail(
                 origin,
-                f"refused: {len(infos):,} members, more than the limit of {MAX_ZIP_MEMBERS:,}",
+                _("refused: {members} members, more than the limit of {limit}").format(
+                    members=number(len(infos)), limit=number(MAX_ZIP_MEMBERS)
+                ),
             )
             return
         claimed = sum(info.file_size for info in infos)
         if claimed > MAX_ZIP_BYTES:
             self.fail(
                 origin,
-                f"refused: unpacks to {size_text(claimed)}, more than the limit of "
-                f"{size_text(MAX_ZIP_BYTES)} (a zip bomb?)",
+                _(
+                    "refused: unpacks to {size}, more than the limit of {limit} (a zip bomb?)"
+                ).format(size=size_text(claimed), limit=size_text(MAX_ZIP_BYTES)),
             )
             return
         members = []
@@ -287,7 +296,7 @@ class Planner:
                 # at the root says the archive was made to attack: refuse the member.
                 self.fail(
                     f"{origin}:{info.filename}",
-                    "refused: unsafe name (absolute or with '..'); not read",
+                    _("refused: unsafe name (absolute or with '..'); not read"),
                 )
             elif not any(map(is_hidden, info.filename.split("/"))):
                 members.append(info)

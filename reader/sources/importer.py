@@ -26,7 +26,7 @@ from reader.sources.import_plan import (
     ImportFailure,
     Planner,
     Unit,
-    error_reason,
+    cannot_read,
     failure,
     file_kind,
     is_hidden,
@@ -37,6 +37,7 @@ from reader.sources.import_plan import (
 from reader.sources.jsonfile import iter_json, iter_json_stream
 from reader.sources.text import parse_text, read_text_file, split_name
 from reader.store import Store
+from reader.text.i18n import _, number
 from reader.text.sanitize import clean_line
 
 __all__ = [
@@ -155,7 +156,7 @@ class _Importer:
                 try:
                     self._store([article])
                 except _DATA_ERRORS as error:
-                    self.fail(origin, f"cannot store: {error}")
+                    self.fail(origin, _("cannot store: {error}").format(error=error))
         if notify:
             self.notify()
 
@@ -189,7 +190,7 @@ class _Importer:
         try:
             info = archive.getinfo(unit.member)
         except KeyError:  # the archive changed since it was listed
-            yield ParseFailure("member is missing from the archive")
+            yield ParseFailure(_("member is missing from the archive"))
             return
         refusal = member_refusal(info, unit.kind)
         if refusal is not None:
@@ -218,8 +219,10 @@ class _Importer:
             size = unit.path.stat().st_size
             if size > MAX_JSON_BYTES:
                 yield ParseFailure(
-                    f"refused: {size_text(size)}, more than the limit of "
-                    f"{size_text(MAX_JSON_BYTES)} for a JSON document; use JSON Lines"
+                    _(
+                        "refused: {size}, more than the limit of {limit} for a JSON document; "
+                        "use JSON Lines"
+                    ).format(size=size_text(size), limit=size_text(MAX_JSON_BYTES))
                 )
                 return
             yield from iter_json(unit.path.read_bytes(), source=self.source)
@@ -251,10 +254,11 @@ class _Importer:
             except StopIteration:
                 return
             except _READ_ERRORS as error:  # records read before the error are kept
-                self.fail(unit.origin, f"cannot read: {error_reason(error)}")
+                self.fail(unit.origin, cannot_read(error))
                 return
             except Exception as error:  # a parser bug must not end the whole import
-                self.fail(unit.origin, f"unexpected error: {type(error).__name__}: {error}")
+                what = f"{type(error).__name__}: {error}"
+                self.fail(unit.origin, _("unexpected error: {error}").format(error=what))
                 return
             if isinstance(item, ParseFailure):
                 self.fail(unit.origin + item.where, item.reason)
@@ -265,8 +269,10 @@ class _Importer:
                 self.report.notes.append(
                     failure(
                         unit.origin,
-                        f"title of {length:,} characters cut to {MAX_TITLE_CHARS:,}; "
-                        "the whole title begins the body",
+                        _(
+                            "title of {length} characters cut to {limit}; "
+                            "the whole title begins the body"
+                        ).format(length=number(length), limit=number(MAX_TITLE_CHARS)),
                     )
                 )
             if self.amend is not None:

@@ -18,6 +18,7 @@ from reader.models import Article
 from reader.sources.common import ParseFailure, derive_title
 from reader.sources.dates import parse_date
 from reader.text.body import clean_field, normalise_body
+from reader.text.i18n import N_, _, number_text
 from reader.text.language import article_language
 
 __all__ = [
@@ -41,6 +42,8 @@ GUID_KEYS = ("guid", "id")
 # One JSON Lines record (one line) at most: far above any article (the largest of the
 # corpora is under 1 MB), low enough that parsing it stays in bounded memory.
 MAX_LINE_BYTES = 16 * 1024 * 1024
+_INVALID = N_("invalid JSON: {error}")
+_TOO_DEEP = N_("nested too deeply")
 _SKIP_CHUNK = 1024 * 1024
 
 _LANGUAGE_NAMES = {"arabic": "ar", "english": "en"}
@@ -97,7 +100,7 @@ def record_to_article(record: object, *, source: str | None = None) -> Article |
     `source` is used when the record names none. An empty title is derived from the body.
     """
     if not isinstance(record, dict):
-        return f"record is not an object (it is a JSON {_json_type(record)})"
+        return _("record is not an object (it is a JSON {type})").format(type=_json_type(record))
     body = normalise_body(_first(record, BODY_KEYS, joiner="\n") or "")
     url = clean_field(_first(record, URL_KEYS))
     title = (
@@ -175,7 +178,9 @@ def iter_json_stream(
                 line = stream.readline(_SKIP_CHUNK)
                 size += len(line)
             yield ParseFailure(
-                f"refused: a line of {size:,} bytes, more than the limit of {MAX_LINE_BYTES:,}",
+                _("refused: a line of {size} bytes, more than the limit of {limit}").format(
+                    size=number_text(f"{size:,}"), limit=number_text(f"{MAX_LINE_BYTES:,}")
+                ),
                 f"#{number}",
             )
             continue
@@ -195,9 +200,11 @@ def _line_record(
     try:
         record = json.loads(line)
     except UnicodeDecodeError as error:
-        return ParseFailure(f"line is not UTF-8: {error.reason}", f"#{number}")
+        return ParseFailure(
+            _("line is not UTF-8: {error}").format(error=error.reason), f"#{number}"
+        )
     except (json.JSONDecodeError, RecursionError) as error:
-        return ParseFailure(f"invalid JSON: {_reason(error)}", f"#{number}")
+        return ParseFailure(_(_INVALID).format(error=_reason(error)), f"#{number}")
     return _convert(record, f"#{number}", source)
 
 
@@ -212,21 +219,25 @@ def iter_json(
         yield from iter_json_lines(data.splitlines(), source=source)
         return
     if not data.strip():
-        yield ParseFailure("empty file")
+        yield ParseFailure(_("empty file"))
         return
     try:
         document = json.loads(data)  # arrays are parsed whole: fast, and fine at corpus sizes
     except UnicodeDecodeError as error:
-        yield ParseFailure(f"not UTF-8 JSON: {error.reason} at byte {error.start}")
+        yield ParseFailure(
+            _("not UTF-8 JSON: {error} at byte {position}").format(
+                error=error.reason, position=number_text(str(error.start))
+            )
+        )
         return
     except json.JSONDecodeError as error:
         if error.msg == "Extra data":  # a first value, then more: JSON Lines in a .json file
             yield from iter_json_lines(data.splitlines(), source=source)
         else:
-            yield ParseFailure(f"invalid JSON: {_reason(error)}")
+            yield ParseFailure(_(_INVALID).format(error=_reason(error)))
         return
     except RecursionError:
-        yield ParseFailure("invalid JSON: nested too deeply")
+        yield ParseFailure(_(_INVALID).format(error=_(_TOO_DEEP)))
         return
     if isinstance(document, dict):
         yield _convert(document, "", source)
@@ -235,12 +246,18 @@ def iter_json(
             yield _convert(record, f"#{index}", source)
     else:
         yield ParseFailure(
-            f"JSON must be an object or an array of objects, not a {_json_type(document)}"
+            _("JSON must be an object or an array of objects, not a {type}").format(
+                type=_json_type(document)
+            )
         )
 
 
 def _reason(error: json.JSONDecodeError | RecursionError) -> str:
     if isinstance(error, RecursionError):
-        return "nested too deeply"
-    # Some messages end in "at" already ("Invalid control character at").
-    return f"{error.msg.removesuffix(' at')} at line {error.lineno} column {error.colno}"
+        return _(_TOO_DEEP)
+    # Some messages end in "at" already ("Invalid control character at"). Python's words.
+    return _("{error} at line {line} column {column}").format(
+        error=error.msg.removesuffix(" at"),
+        line=number_text(str(error.lineno)),
+        column=number_text(str(error.colno)),
+    )

@@ -20,6 +20,7 @@ from lxml import etree
 from reader.models import Feed
 from reader.sources.http import FetchError, check_url
 from reader.store import Store
+from reader.text.i18n import _
 from reader.text.sanitize import clean_line
 
 __all__ = [
@@ -64,10 +65,10 @@ class ImportReport:
 def parse_opml(data: bytes) -> list[OpmlFeed]:
     """Every feed outline (one with an xmlUrl), in document order. Raises OpmlError."""
     if not data.strip():
-        raise OpmlError("the file is empty")
+        raise OpmlError(_("the file is empty"))
     head = data[:65536]
     if _ENTITY_DECL.search(head) and b"<!DOCTYPE" in head.upper():
-        raise OpmlError("refused: the file declares XML entities")
+        raise OpmlError(_("refused: the file declares XML entities"))
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError:
@@ -75,12 +76,12 @@ def parse_opml(data: bytes) -> list[OpmlFeed]:
         try:
             root = etree.fromstring(data, _RECOVER)
         except etree.XMLSyntaxError as error:
-            raise OpmlError(f"not valid XML ({error})") from None
+            raise OpmlError(_("not valid XML ({error})").format(error=error)) from None
     if root is None or etree.QName(root).localname.lower() != "opml":
-        raise OpmlError("not an OPML file (the root element is not <opml>)")
+        raise OpmlError(_("not an OPML file (the root element is not <opml>)"))
     body = next((child for child in root if _local(child) == "body"), None)
     if body is None:
-        raise OpmlError("not an OPML file (no <body>)")
+        raise OpmlError(_("not an OPML file (no <body>)"))
     feeds: list[OpmlFeed] = []
     _walk(body, [], feeds)
     return feeds

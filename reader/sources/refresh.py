@@ -21,6 +21,7 @@ from reader.sources.fulltext_queue import MAX_ATTEMPTS, PendingQueue
 from reader.sources.html import inline_text
 from reader.sources.http import Fetcher, FetchError, FetchLimits
 from reader.store import Store
+from reader.text.i18n import _
 
 __all__ = [
     "FEED_ACCEPT",
@@ -159,8 +160,14 @@ def _download(fetcher: Fetcher, feed: Feed, cancelled: Callable[[], bool] | None
     except FetchError as error:
         work.error = str(error)
     except Exception as error:  # noqa: BLE001 - one odd feed must not stop the others
-        work.error = f"unexpected error: {type(error).__name__}: {str(error)[:200]}"
+        work.error = _unexpected(error)
     return work
+
+
+def _unexpected(error: Exception) -> str:
+    return _("unexpected error: {error}").format(
+        error=f"{type(error).__name__}: {str(error)[:200]}"
+    )
 
 
 def _digest(work: _Fetched) -> None:
@@ -174,7 +181,7 @@ def _digest(work: _Fetched) -> None:
         work.entries = len(parsed.entries)
         work.parsed_title = inline_text(parsed.title) if parsed.title else None
         if not parsed.entries and parsed.title is None:
-            raise FeedFormatError("not an RSS or Atom feed (no title, no entries)")
+            raise FeedFormatError(_("not an RSS or Atom feed (no title, no entries)"))
         if len(parsed.entries) > MAX_ENTRIES_PER_FEED:
             # Feeds list their newest entries first; a flood past this would hold up the
             # storing of every other feed (stores run one after another).
@@ -184,7 +191,7 @@ def _digest(work: _Fetched) -> None:
     except FeedFormatError as error:
         work.error = str(error)
     except Exception as error:  # noqa: BLE001 - one odd feed must not stop the others
-        work.error = f"unexpected error: {type(error).__name__}: {str(error)[:200]}"
+        work.error = _unexpected(error)
     finally:
         work.body = b""  # parsed: free the memory
 

@@ -16,6 +16,7 @@ from charset_normalizer import from_bytes
 from reader.models import Article
 from reader.sources.common import ParseFailure
 from reader.text.body import clean_field, normalise_body
+from reader.text.i18n import _, number
 from reader.text.language import article_language
 from reader.text.sanitize import clean_text
 
@@ -67,24 +68,28 @@ def decode_text(data: bytes) -> str | ParseFailure:
     """The text of a file: UTF-8 (with or without BOM), UTF-16/32 with BOM, else the legacy
     encoding charset-normalizer finds. A failure, not an exception, for binary data."""
     if not data:
-        return ParseFailure("empty file")
+        return ParseFailure(_("empty file"))
     for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
                 return data.decode(codec)
             except UnicodeDecodeError as error:
-                return ParseFailure(f"not valid {codec} text despite its byte-order mark: {error}")
+                return ParseFailure(
+                    _("not valid {codec} text despite its byte-order mark: {error}").format(
+                        codec=codec, error=error
+                    )
+                )
     if b"\x00" in data:  # no 8-bit text encoding uses NUL; UTF-16 without a BOM is too rare
-        return ParseFailure("binary file, not text (it contains NUL bytes)")
+        return ParseFailure(_("binary file, not text (it contains NUL bytes)"))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         guess = from_bytes(data, cp_isolation=_LEGACY).best() or from_bytes(data).best()
         if guess is None:
-            return ParseFailure("not text: no known encoding decodes it (binary file?)")
+            return ParseFailure(_("not text: no known encoding decodes it (binary file?)"))
         text = str(guess)
     if _looks_binary(text):
-        return ParseFailure("binary file, not text (too many control characters)")
+        return ParseFailure(_("binary file, not text (too many control characters)"))
     return text
 
 
@@ -104,10 +109,10 @@ def parse_text(
     if isinstance(text, ParseFailure):
         return text
     lines = clean_text(text).split("\n")
-    for number, line in enumerate(lines):
+    for index, line in enumerate(lines):
         title = clean_field(line)
         if title:
-            body = normalise_body("\n".join(lines[number + 1 :]), cleaned=True)
+            body = normalise_body("\n".join(lines[index + 1 :]), cleaned=True)
             return Article(
                 title=title,
                 body=body,
@@ -115,7 +120,7 @@ def parse_text(
                 language=language or article_language(title, body),
                 translation_group=translation_group,
             )
-    return ParseFailure("empty file")
+    return ParseFailure(_("empty file"))
 
 
 def read_text_file(
@@ -129,10 +134,12 @@ def read_text_file(
     try:
         size = path.stat().st_size
         if size > MAX_TEXT_BYTES:
-            return ParseFailure(f"too large for an article ({size:,} bytes)")
+            return ParseFailure(
+                _("too large for an article ({size} bytes)").format(size=number(size))
+            )
         data = path.read_bytes()
     except OSError as error:
-        return ParseFailure(f"cannot read: {error.strerror or error}")
+        return ParseFailure(_("cannot read: {error}").format(error=error.strerror or error))
     return parse_text(
         data,
         source=source,

@@ -21,6 +21,7 @@ from reader.text.cells import cell_width
 __all__ = [
     "DOMAIN",
     "LOCALE_DIR",
+    "Message",
     "N_",
     "_",
     "date_cells",
@@ -30,6 +31,7 @@ __all__ = [
     "number",
     "number_text",
     "published_text",
+    "shown",
     "short_date",
     "use_language",
 ]
@@ -93,6 +95,33 @@ def _(message: str) -> str:
 def N_(message: str) -> str:  # noqa: N802 (the conventional gettext name)
     """Mark `message` for the catalog without translating it yet."""
     return message
+
+
+class Message(str):
+    """A message of the interface that is also machine-readable: its value is the English
+    text (for `--json` output and comparisons), `.shown` the text in the interface's
+    language. `template` is a catalog message (marked with `N_`) with `{name}` fields, filled
+    with `fields` (untrusted parts: never translated; whole numbers are shown in the
+    interface's digits)."""
+
+    shown: str
+
+    def __new__(cls, template: str, /, **fields: object) -> Message:
+        self = super().__new__(cls, template.format(**fields))
+        local = {
+            name: number(value, grouped=False) if type(value) is int else value
+            for name, value in fields.items()
+        }
+        self.shown = _(template).format(**local)
+        return self
+
+
+def shown(text: object) -> str:
+    """`text` as the interface shows it: a Message (or an exception made with one)
+    translated, anything else as it is."""
+    if isinstance(text, BaseException) and len(text.args) == 1:
+        text = text.args[0] if isinstance(text.args[0], Message) else text
+    return text.shown if isinstance(text, Message) else str(text)
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:

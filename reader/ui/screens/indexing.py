@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from textual import work
 
 from reader.session import IndexSync
+from reader.text.i18n import shown
 from reader.ui import messages as msg
 from reader.ui.state import Activity, IndexState
 
@@ -113,7 +114,7 @@ class IndexingMixin:
         self._shown_committed = 0
         if event.sync.locked:
             if self.index_state.phase != "locked" and not self._index_retry:
-                self.notify(event.sync.note, severity="warning")
+                self.notify(shown(event.sync.note), severity="warning")
             self._index_retry = event.sync.action == "locked"  # the other writer may stop
         self._index_settled(IndexState("locked" if event.sync.locked else "idle"))
         if self._index_again:
