@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import IO, TYPE_CHECKING, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 from reader.config import Library, Settings, load_settings
 from reader.models import Article, ArticleRow, Feed
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 SEEDED_KEY = "seeded"  # "1": the seeds were added; "0": the library had articles already
 INDEX_BUILT_KEY = "index_built"  # "1" once an index was built: its absence is then damage
 NOT_BUILT = "the index has not been built yet"  # SearchIndex.status's reason for no index
+READ_ONLY_NOTE = N_("the library is read-only, so the search index cannot be updated")
 SEED_DETAILS_KEY = "seed_details"  # source and date given to seeds stored without them
 
 CountProgress = Callable[[int, int], None]  # (done, total); total 0 while unknown
@@ -50,6 +51,16 @@ class IndexSync:
     note: str = ""
     # Set when the index was rebuilt because it was damaged or missing: what was wrong.
     repaired: str = ""
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> IndexSync:
+        """The result `index --progress json` printed (its note in English), with the note
+        shown in the interface's language again."""
+        from reader.search.errors import LOCKED
+
+        note = record.get("note", "")
+        known = note in (READ_ONLY_NOTE, LOCKED)
+        return cls(**{**record, "note": Message(note) if known else note})
 
     @property
     def locked(self) -> bool:
@@ -139,9 +150,7 @@ class Session:
             elif self.read_only:
                 return IndexSync(
                     "read_only",
-                    note=Message(
-                        N_("the library is read-only, so the search index cannot be updated")
-                    ),
+                    note=Message(READ_ONLY_NOTE),
                 )
             elif rebuild or status.needs_rebuild:
                 repaired = moved or self._damage_reason(status.reason)

@@ -270,3 +270,19 @@ def test_a_bad_setting_is_said_in_arabic(monkeypatch) -> None:
     )
     monkeypatch.setenv("NEWSREADER_LANG", "ar")  # the language from the environment: Arabic too
     assert "يجب أن تكون قيمة bidi" in _cli("stats").stderr
+
+
+def test_the_app_shows_the_indexer_note_in_arabic() -> None:
+    from reader.session import IndexSync
+
+    record = {
+        "action": "read_only",
+        "indexed": 0,
+        "note": "the library is read-only, so the search index cannot be updated",
+    }
+    use_language("ar")
+    sync = IndexSync.from_record(record)
+    assert sync.note == record["note"]  # English as a string, as the JSON had it
+    assert sync.note.shown == "المكتبة للقراءة فقط، فلا يمكن تحديث فهرس البحث"
+    other = IndexSync.from_record({**record, "note": "something else"})
+    assert (other.note, type(other.note)) == ("something else", str)

@@ -109,7 +109,7 @@ def record_to_article(record: object, *, source: str | None = None) -> Article |
         or clean_field(title_from_url(url or ""), decode=False)
     )
     if not title:
-        return "record has no title, no content and no URL to name it by"
+        return _("record has no title, no content and no URL to name it by")
     published = None
     for key in DATE_KEYS:
         if key in record:

@@ -72,7 +72,7 @@ class IndexingMixin:
             async for raw in process.stdout:
                 record = json.loads(raw)
                 if "result" in record:
-                    sync = IndexSync(**record["result"])
+                    sync = IndexSync.from_record(record["result"])
                     continue
                 if "committed" in record:
                     self._committed = int(record["committed"])
