@@ -355,12 +355,23 @@ class SearchIndex:
         if is_damage(error):
             self._damage = Message(_UNREADABLE, what=what)
             return IndexCorruptError(
-                f"the search index cannot be read ({what}); run `newsreader reindex` to rebuild it"
+                Message(
+                    N_(
+                        "the search index cannot be read ({what}); "
+                        "run `newsreader reindex` to rebuild it"
+                    ),
+                    what=what,
+                )
             )
         return SearchFailedError(
-            f"unexpected error while searching ({what}): a fault in newsreader, not damage "
-            "to the index, so rebuilding the index will not help; please report it with "
-            "the query"
+            Message(
+                N_(
+                    "unexpected error while searching ({what}): a fault in newsreader, not "
+                    "damage to the index, so rebuilding the index will not help; please "
+                    "report it with the query"
+                ),
+                what=what,
+            )
         )
 
     def _table(self, searcher: Any) -> DocTable:

@@ -28,7 +28,7 @@ from reader.config import resolve_bidi_mode
 from reader.history import SearchHistory
 from reader.session import OpenedArticle, Session
 from reader.store import ListFilter
-from reader.text.i18n import _, interface_line, interface_rtl
+from reader.text.i18n import _, interface_line, interface_rtl, shown
 from reader.text.plural import counted
 from reader.ui import messages as msg
 from reader.ui.article_list import ArticleList
@@ -311,7 +311,8 @@ class MainScreen(FeedsMixin, IndexingMixin, RelatedMixin, StoriesMixin, Screen[N
             # The store is the truth: rebuild from it, then this search runs again.
             message = msg.SearchFailed(query, _("The search index is damaged."), damaged=True)
         except Exception as error:
-            message = msg.SearchFailed(query, _("Search failed: {error}").format(error=error))
+            failure = shown(error)  # our own errors in the interface's language
+            message = msg.SearchFailed(query, _("Search failed: {error}").format(error=failure))
         else:
             if results is None:  # a newer keystroke has its own search
                 return
