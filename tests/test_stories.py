@@ -48,6 +48,17 @@ def _article(title: str, body: str, source: str, url: str, days: float = 0) -> A
     )
 
 
+def summit_and_storm() -> list[Article]:
+    """Three copies of one story from two sources (the first its lead), and another story."""
+    body = _story(8)
+    return [
+        _article("Summit opens", body, "okaz", "http://a.example/s", 1),
+        _article("Summit", _edited(body), "alriyadh", "http://b.example/s", 1.1),
+        _article("Summit begins", _edited(body, 4), "alriyadh", "http://c.example/s", 1.2),
+        _article("Storm", _story(9), "alwatan", "http://d.example/w", 2),
+    ]
+
+
 def _stored(tmp_path: Path) -> Store:
     return Store(tmp_path / "library.sqlite3")
 
@@ -152,15 +163,7 @@ def test_story_list_counts_and_reading_marks_the_story_read(tmp_path: Path) -> N
     store.close()
     session = _grouping_session(Library(tmp_path))
     store = session.store
-    body = _story(8)
-    lead, copy, third, alone = store.add_articles(
-        [
-            _article("Summit opens", body, "okaz", "http://a.example/s", 1),
-            _article("Summit", _edited(body), "alriyadh", "http://b.example/s", 1.1),
-            _article("Summit begins", _edited(body, 4), "alriyadh", "http://c.example/s", 1.2),
-            _article("Storm", _story(9), "alwatan", "http://d.example/w", 2),
-        ]
-    ).ids
+    lead, copy, third, alone = store.add_articles(summit_and_storm()).ids
     rebuild_stories(store)
     assert store.count() == 4 and store.story_count() == 2
     page = store.story_page(0, 10)

@@ -90,7 +90,12 @@ class ArticleList(RowList[ArticleRow]):
 
     def story_size(self, row: ArticleRow) -> int:
         """How many articles the row's story holds (1 when stories are not grouped)."""
-        return self._stories.get(row.id, (1, 1, 0))[0] if self.list_filter.stories else 1
+        return self._story_counts(row)[0]
+
+    def _story_counts(self, row: ArticleRow) -> tuple[int, int, int]:
+        """(articles, sources, unread articles) of the row's story; filled only while
+        stories are grouped (cleared by `reload`), so an ungrouped row is its own story."""
+        return self._stories.get(row.id, (1, 1, int(not row.read)))
 
     def render_row(self, row: ArticleRow | None, width: int, selected: bool) -> list[Strip]:
         base = self.style_for("rowlist--cursor") if selected else self.rich_style
@@ -98,11 +103,7 @@ class ArticleList(RowList[ArticleRow]):
             return [self.fit([Segment("…")], width, base)]
         dim = self.style_for("rowlist--dim")
         mark = self.style_for("rowlist--mark")
-        articles, _stories_sources, unread_count = self._stories.get(
-            row.id, (1, 1, int(not row.read))
-        )
-        if not self.list_filter.stories:
-            articles, unread_count = 1, int(not row.read)
+        articles, _sources, unread_count = self._story_counts(row)
         more = Segment(f" +{articles - 1}" if articles > 1 else "", mark)
         unread = Segment("●" if unread_count else " ", mark)
         starred = Segment("★" if row.starred else " ", mark)

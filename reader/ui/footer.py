@@ -10,7 +10,6 @@ right of its description, the palette key at the left end.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -91,13 +90,9 @@ class KeyFooter(Widget, can_focus=False):
         """As `Footer.compose` chooses them: the first shown binding of each action."""
         app = self.app
         by_action: dict[str, ShownKey] = {}
-        seen: defaultdict[str, int] = defaultdict(int)
         active = screen.active_bindings
         for _node, binding, enabled, _tooltip in active.values():
-            if not binding.show:
-                continue
-            seen[binding.action] += 1
-            if seen[binding.action] == 1:
+            if binding.show and binding.action not in by_action:
                 display = app.get_key_display(binding)
                 by_action[binding.action] = ShownKey(
                     binding.key, display, binding.description, enabled

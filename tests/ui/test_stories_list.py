@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from reader.search.stories import rebuild_stories
 from reader.ui.app import NewsReaderApp
-from tests.test_stories import _article, _edited, _story
+from tests.test_stories import summit_and_storm
 from tests.ui.test_app import SIZE
 from tests.ui.test_keys import screen_lines, settle
 
@@ -20,16 +20,8 @@ def _list_line(app, title: str) -> str:
 
 
 def _grouped_app(session) -> tuple[NewsReaderApp, int]:
-    body = _story(8)
     store = session.store
-    lead, *_ = store.add_articles(
-        [
-            _article("Summit opens", body, "okaz", "http://a.example/s", 1),
-            _article("Summit", _edited(body), "alriyadh", "http://b.example/s", 1.1),
-            _article("Summit begins", _edited(body, 4), "alyaum", "http://c.example/s", 1.2),
-            _article("Storm", _story(9), "alwatan", "http://d.example/w", 2),
-        ]
-    ).ids
+    lead, *_ = store.add_articles(summit_and_storm()).ids
     rebuild_stories(store)
     session.settings = replace(session.settings, group_stories=True)
     session.sync_index()
